@@ -1,0 +1,433 @@
+import { isPayload } from './codec';
+import { MAX_COOKIE_BYTES, serializeCookie } from './cookie-format';
+import { SessionCookieError, SessionStateError, SessionStoreError } from './errors';
+import { ONE_DAY, type NormalizedOptions } from './options';
+import { Session, type CommitOptions, type SessionHost } from './session';
+import type {
+  CookieAttributes,
+  CookieJar,
+  MaxAge,
+  SaveReason,
+  SessionData,
+  SessionEvent,
+  SessionPatch,
+  SessionPayload,
+  SessionStore,
+} from './types';
+
+/** What the engine needs from the host framework for one request. */
+export interface RequestPort<Ctx> {
+  readonly ctx: Ctx;
+  readonly jar: CookieJar;
+  /** Emits an app event (asynchronously, as koa-session does). */
+  emit(event: 'session:missed' | 'session:expired' | 'session:invalid' | 'session:error', payload: SessionEvent<Ctx>): void;
+  /** Whether the request arrived over HTTPS (honouring the host's proxy setting). */
+  isSecure(): boolean;
+  /** The Set-Cookie headers written so far (attached to rethrown decode errors). */
+  outgoingCookies(): string[];
+  /** Clock, injectable for tests. */
+  now(): number;
+}
+
+type StoreOperation = SessionStoreError['operation'];
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
+
+/**
+ * One request's session lifecycle: load (lazily in cookie mode, eagerly with a store), hand out
+ * `ctx.session`, decide whether and why to save, and commit to the cookie and/or the store.
+ */
+export class SessionContext<Ctx> implements SessionHost {
+  /** `undefined`: not loaded yet; `null`: removed by `ctx.session = null`. */
+  private session: Session | null | undefined;
+  private readonly store: SessionStore<Ctx> | undefined;
+  /** JSON of the data as loaded or last saved; `undefined` for a new session. */
+  private prevJson: string | undefined;
+  /** Per-key JSON as loaded, for stores that merge changes (`patch`). */
+  private prevValues: Map<string, string> | undefined;
+  /** The store key this session exists under in the store, if any. */
+  private persistedKey: string | undefined;
+  /** Old keys to destroy once the new record is written (regenerate, null-then-object). */
+  private staleKeys: string[] = [];
+  private created: number | undefined;
+  private savedOnce = false;
+  /** Set when the store failed and `onStoreError: 'continue'`: the session is never saved. */
+  private unsaved = false;
+  private preloaded = false;
+  private currentMaxAge: MaxAge | undefined;
+  private optionsView: Record<string, unknown> | undefined;
+  /** The current store key (store mode). */
+  externalKey: string | undefined;
+
+  constructor(
+    private readonly port: RequestPort<Ctx>,
+    private readonly opts: NormalizedOptions<Ctx>,
+  ) {
+    this.store = opts.ContextStore ? new opts.ContextStore(port.ctx) : opts.store;
+    this.currentMaxAge = opts.maxAge;
+  }
+
+  // ---- SessionHost ----
+
+  get maxAge(): MaxAge | undefined {
+    return this.optionsView ? (this.optionsView.maxAge as MaxAge | undefined) : this.currentMaxAge;
+  }
+
+  set maxAge(value: MaxAge | undefined) {
+    this.currentMaxAge = value;
+    if (this.optionsView) this.optionsView.maxAge = value;
+  }
+
+  /** `ctx.sessionOptions`: a per-request copy of the options; changes apply to this request only. */
+  get sessionOptions(): Record<string, unknown> {
+    return (this.optionsView ??= { ...this.opts.view, maxAge: this.currentMaxAge });
+  }
+
+  /** Whether the middleware must load before the handler runs (a store, or an async-capable `valid`). */
+  get loadsEagerly(): boolean {
+    return this.store !== undefined || this.opts.valid !== undefined;
+  }
+
+  // ---- ctx.session ----
+
+  get(): Session | null {
+    if (this.session !== undefined) return this.session;
+    if (this.store) {
+      // Read before the middleware ran: koa-session hands out an empty session that the
+      // middleware's load then replaces.
+      this.preloaded = true;
+      return (this.session = new Session(this));
+    }
+    const loaded = this.loadFromCookie();
+    if (isThenable(loaded)) {
+      throw new SessionStateError(
+        'the `valid` hook returned a promise while ctx.session was read before the session middleware ran. ' +
+          'Mount the session middleware first, or make `valid` synchronous.',
+      );
+    }
+    return loaded;
+  }
+
+  set(value: unknown): void {
+    if (value === null) {
+      this.session = null;
+      return;
+    }
+    if (typeof value !== 'object' || value === undefined) {
+      throw new Error('this.session can only be set as null or an object.');
+    }
+    if (this.session === null && this.store) {
+      // koa-session would save the new data under the old id (a fixation risk): take a new one.
+      this.retireKey();
+    }
+    this.session = new Session(this, value as SessionPayload);
+  }
+
+  /** Loads the session before the handler runs (store mode, or cookie mode with `valid`). */
+  async load(): Promise<void> {
+    if (this.session !== undefined && !this.preloaded) return;
+    this.preloaded = false;
+    if (!this.store) {
+      await this.loadFromCookie();
+      return;
+    }
+    const key = this.opts.externalKey
+      ? this.opts.externalKey.get(this.port.ctx)
+      : this.port.jar.get(this.opts.key, this.opts.signed, () => this.reject('invalid', undefined, undefined, 'bad-signature'));
+    if (!key) {
+      await this.createFresh();
+      return;
+    }
+    let data: unknown;
+    try {
+      data = await this.callStore('get', () =>
+        this.store!.get(key, this.currentMaxAge, { rolling: this.opts.rolling, ctx: this.port.ctx }),
+      );
+    } catch (err) {
+      if (this.opts.onStoreError === 'fail') throw err;
+      this.port.emit('session:error', { key, value: undefined, ctx: this.port.ctx, reason: 'store-get', errors: err });
+      this.unsaved = true;
+      await this.createFresh();
+      return;
+    }
+    if (!(await this.accept(data, key))) {
+      await this.createFresh();
+      return;
+    }
+    this.create(data as SessionPayload);
+    this.externalKey = key;
+    this.persistedKey = key;
+  }
+
+  // ---- loading ----
+
+  private loadFromCookie(): Session | Promise<Session> {
+    const { opts, port } = this;
+    const value = port.jar.get(opts.key, opts.signed, () => this.reject('invalid', undefined, undefined, 'bad-signature'));
+    if (!value) return this.create();
+    let data: unknown;
+    try {
+      data = opts.decode(value);
+    } catch (err) {
+      if (!opts.defaultCodec && err instanceof Error && !(err instanceof SyntaxError)) {
+        // koa-session: a custom decoder's own error clears the cookie and propagates (500).
+        port.jar.set(opts.key, '', this.cookieAttributes(undefined), opts.signed);
+        Reflect.set(err, 'headers', { 'set-cookie': port.outgoingCookies() });
+        throw err;
+      }
+      this.reject('invalid', undefined, value, 'malformed');
+      return this.create();
+    }
+    const verdict = this.accept(data, undefined);
+    if (isThenable(verdict)) return verdict.then((ok) => (ok ? this.create(data as SessionPayload) : this.create()));
+    return verdict ? this.create(data as SessionPayload) : this.create();
+  }
+
+  /** Expiry and validity checks of loaded data; emits the koa-session events on rejection. */
+  private accept(data: unknown, key: string | undefined): boolean | Promise<boolean> {
+    if (!data) return this.reject('missed', key, data, 'missed');
+    if (!isPayload(data)) return this.reject('invalid', key, data, 'not-an-object');
+    const now = this.port.now();
+    if (typeof data._expire === 'number' && data._expire < now) return this.reject('expired', key, data, 'expired');
+    const limit = this.opts.absoluteTimeout;
+    if (limit !== undefined && typeof data._created === 'number' && now - data._created >= limit) {
+      return this.reject('expired', key, data, 'absolute-timeout');
+    }
+    const valid = this.opts.valid;
+    if (!valid) return true;
+    const verdict = valid(this.port.ctx, data);
+    const judge = (ok: unknown): boolean => (ok ? true : this.reject('invalid', key, data, 'valid-hook'));
+    return isThenable(verdict) ? Promise.resolve(verdict).then(judge) : judge(verdict);
+  }
+
+  private reject(kind: 'missed' | 'expired' | 'invalid', key: string | undefined, value: unknown, reason: string): false {
+    this.port.emit(`session:${kind}`, { key, value, ctx: this.port.ctx, reason });
+    return false;
+  }
+
+  private create(data?: SessionPayload): Session {
+    const session = new Session(this, data);
+    this.session = session;
+    if (data) {
+      this.prevJson = JSON.stringify(session.toJSON());
+      this.created = typeof data._created === 'number' ? data._created : undefined;
+      if (this.store?.patch || this.store?.touch) this.prevValues = snapshot(session.toJSON());
+    }
+    return session;
+  }
+
+  private async createFresh(): Promise<void> {
+    this.create();
+    if (this.store) this.externalKey = await this.newKey();
+  }
+
+  private async newKey(): Promise<string> {
+    const id: unknown = await this.opts.genid(this.port.ctx);
+    if (typeof id !== 'string' || id === '') {
+      throw new SessionStateError(`genid must return a non-empty string, got ${typeof id}. Fix the \`genid\` option.`);
+    }
+    return id;
+  }
+
+  /** Forgets the current store key: it is destroyed after the next write, and a new one is generated. */
+  private retireKey(): void {
+    if (this.persistedKey) this.staleKeys.push(this.persistedKey);
+    this.persistedKey = undefined;
+    this.externalKey = undefined;
+  }
+
+  // ---- commit ----
+
+  /** Commits a change or removal: the engine behind auto-commit, `save()`, `regenerate()`, `manuallyCommit()`. */
+  async commit({ save = false, regenerate = false }: CommitOptions = {}): Promise<void> {
+    const session = this.session;
+    if (session === undefined || this.unsaved) return;
+    if (session === null) {
+      await this.remove();
+      return;
+    }
+    if (regenerate) {
+      // Fixation defence: the new record is written before the old one is destroyed.
+      if (this.store) this.retireKey();
+      this.created = undefined;
+      this.prevValues = undefined;
+    }
+    const json = JSON.stringify(session.toJSON());
+    const reason: SaveReason | null = save || regenerate || session._requireSave ? 'force' : this.saveReason(session, json);
+    if (reason) {
+      if (this.opts.beforeSave) await this.opts.beforeSave(this.port.ctx, session as SessionData);
+      await this.save(session, reason);
+    }
+    await this.destroyStale();
+  }
+
+  private saveReason(session: Session, json: string): SaveReason | null {
+    if (this.prevJson === undefined && json === '{}') return null;
+    if (json !== this.prevJson) return 'changed';
+    // Already written in this request (save(), manuallyCommit()): koa-session would write again.
+    if (this.savedOnce) return null;
+    if (this.opts.rolling) return 'rolling';
+    const maxAge = this.maxAge;
+    if (this.opts.renew && session._expire && typeof maxAge === 'number' && maxAge && session._expire - this.port.now() < maxAge / 2) {
+      return 'renew';
+    }
+    return null;
+  }
+
+  private async save(session: Session, reason: SaveReason): Promise<void> {
+    const { opts, port } = this;
+    const now = port.now();
+    const data = session.toJSON();
+    const payload: SessionPayload = { ...data };
+    const maxAge = this.maxAge;
+    let ttl: MaxAge;
+    let cookieMaxAge: number | undefined;
+    if (maxAge === 'session') {
+      payload._session = true;
+      ttl = 'session';
+    } else {
+      const ms = maxAge || ONE_DAY;
+      payload._expire = now + ms;
+      payload._maxAge = ms;
+      // koa-session: "ensure store expired after cookie".
+      ttl = ms + 10_000;
+      cookieMaxAge = maxAge || undefined;
+    }
+    if (opts.absoluteTimeout !== undefined) payload._created = this.created ??= now;
+    if (this.store) {
+      await this.saveToStore(payload, data, ttl, reason);
+      const key = this.externalKey!;
+      if (opts.externalKey) opts.externalKey.set(port.ctx, key);
+      else this.writeCookie(key, cookieMaxAge, now);
+    } else {
+      this.writeCookie(opts.encode(payload), cookieMaxAge, now);
+    }
+    session._expire = payload._expire;
+    session._requireSave = false;
+    this.prevJson = JSON.stringify(data);
+    this.savedOnce = true;
+  }
+
+  private async saveToStore(payload: SessionPayload, data: SessionData, ttl: MaxAge, reason: SaveReason): Promise<void> {
+    const store = this.store!;
+    const key = (this.externalKey ??= await this.newKey());
+    const options = { changed: reason === 'changed', rolling: this.opts.rolling, ctx: this.port.ctx };
+    const existing = this.persistedKey === key && this.prevValues !== undefined;
+    try {
+      if (existing && (store.patch || store.touch)) {
+        const patch = diff(this.prevValues!, data);
+        for (const meta of ['_expire', '_maxAge', '_session', '_created'] as const) {
+          if (payload[meta] !== undefined) patch.set[meta] = payload[meta];
+        }
+        const unchanged = patch.unset.length === 0 && Object.keys(patch.set).every((k) => k.charCodeAt(0) === 95);
+        if (unchanged && store.touch) await this.callStore('touch', () => store.touch!(key, patch, ttl, options));
+        else if (store.patch) await this.callStore('patch', () => store.patch!(key, patch, ttl, options));
+        else await this.callStore('set', () => store.set(key, payload, ttl, options));
+      } else {
+        await this.callStore('set', () => store.set(key, payload, ttl, options));
+      }
+    } catch (err) {
+      if (this.opts.onStoreError === 'fail') throw err;
+      this.port.emit('session:error', { key, value: payload, ctx: this.port.ctx, reason: 'store-set', errors: err });
+      return;
+    }
+    this.persistedKey = key;
+    if (this.prevValues) this.prevValues = snapshot(data);
+  }
+
+  private async remove(): Promise<void> {
+    if (this.store) {
+      this.retireKey();
+      await this.destroyStale();
+    }
+    this.port.jar.set(this.opts.key, '', this.cookieAttributes(undefined), this.opts.signed);
+  }
+
+  private async destroyStale(): Promise<void> {
+    while (this.staleKeys.length > 0) {
+      const key = this.staleKeys[0]!;
+      await this.callStore('destroy', () => this.store!.destroy(key, { ctx: this.port.ctx }));
+      this.staleKeys.shift();
+    }
+  }
+
+  /** Runs one store call within `storeTimeout`; any failure becomes a {@link SessionStoreError}. */
+  private async callStore<T>(operation: StoreOperation, call: () => T): Promise<Awaited<T>> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${this.opts.storeTimeout} ms (storeTimeout)`)),
+        this.opts.storeTimeout,
+      );
+    });
+    try {
+      return await Promise.race([Promise.resolve().then(call), timeout]);
+    } catch (err) {
+      throw err instanceof SessionStoreError ? err : new SessionStoreError(operation, err, this.opts.storeErrorStatus);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  // ---- cookies ----
+
+  /** The cookie attributes for this request: the options (or this request's `ctx.sessionOptions`). */
+  private cookieAttributes(maxAge: number | undefined): CookieAttributes {
+    const view = this.optionsView;
+    const base = view ? pickCookieAttributes(view) : this.opts.cookie;
+    const attrs: CookieAttributes = { ...base, maxAge };
+    const secure = view ? (view.secure as boolean | 'auto' | undefined) ?? 'auto' : this.opts.secure;
+    const https = this.port.isSecure();
+    if (secure === true && !https) {
+      throw new SessionCookieError(
+        'cannot send a `secure` cookie over plain HTTP. Behind a TLS-terminating proxy set `app.proxy = true` ' +
+          "so X-Forwarded-Proto is trusted, or use `secure: 'auto'`.",
+        'ERR_SESSION_SECURE_COOKIE',
+      );
+    }
+    attrs.secure = secure === 'auto' ? https : secure;
+    return attrs;
+  }
+
+  private writeCookie(value: string, maxAge: number | undefined, now: number): void {
+    const { opts } = this;
+    const attrs = this.cookieAttributes(maxAge);
+    // Fast path: far below the limit whatever the attributes.
+    if (opts.key.length + value.length > MAX_COOKIE_BYTES - 300) {
+      const bytes = Buffer.byteLength(serializeCookie(opts.key, value, attrs, now));
+      if (bytes > MAX_COOKIE_BYTES) {
+        const message = `the session cookie \`${opts.key}\` would be ${bytes} bytes, over the browser limit of ${MAX_COOKIE_BYTES}; browsers would drop it. Store less in the session, or use a store.`;
+        if (opts.oversizedCookie === 'error') throw new SessionCookieError(message, 'ERR_SESSION_COOKIE_TOO_LARGE');
+        console.warn(`koa-typed-session: ${message}`);
+      }
+    }
+    this.port.jar.set(opts.key, value, attrs, opts.signed);
+  }
+}
+
+const COOKIE_ATTRIBUTES = ['path', 'domain', 'httpOnly', 'sameSite', 'partitioned', 'priority', 'expires', 'overwrite'] as const;
+
+function pickCookieAttributes(view: Record<string, unknown>): CookieAttributes {
+  const attrs: Record<string, unknown> = {};
+  for (const name of COOKIE_ATTRIBUTES) if (view[name] !== undefined) attrs[name] = view[name];
+  return attrs as CookieAttributes;
+}
+
+function snapshot(data: SessionData): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const key of Object.keys(data)) map.set(key, JSON.stringify(data[key]));
+  return map;
+}
+
+function diff(previous: Map<string, string>, current: SessionData): SessionPatch {
+  const set: Record<string, unknown> = {};
+  const unset: string[] = [];
+  for (const key of Object.keys(current)) {
+    if (previous.get(key) !== JSON.stringify(current[key])) set[key] = current[key];
+  }
+  for (const key of previous.keys()) if (!(key in current)) unset.push(key);
+  return { set, unset };
+}
+

@@ -1,0 +1,121 @@
+import { inspect } from 'node:util';
+import type { MaxAge, SessionData, SessionPayload } from './types';
+
+/** What a {@link Session} needs from the request's lifecycle. */
+export interface SessionHost {
+  maxAge: MaxAge | undefined;
+  readonly externalKey: string | undefined;
+  commit(options?: CommitOptions): Promise<void>;
+}
+
+/** Options of {@link Session.commit}. */
+export interface CommitOptions {
+  /** Save even when nothing changed. */
+  save?: boolean;
+  /** Destroy the old session and save the data under a new id. */
+  regenerate?: boolean;
+}
+
+type Callback = (err?: unknown) => void;
+
+/**
+ * `ctx.session`: the session's data as own properties, plus koa-session's API on the prototype.
+ * Keys starting with `_`, `isNew` and function values are never persisted (as in koa-session).
+ *
+ * @example
+ * ```ts
+ * ctx.session!.views = (ctx.session!.views ?? 0) + 1;
+ * await ctx.session!.regenerate(); // new id, same data
+ * ```
+ */
+export class Session {
+  #host: SessionHost;
+  /** True when the session was created without data (first visit, or a rejected cookie). */
+  isNew = false;
+  /** Set by the `maxAge` setter: the next commit saves whatever changed. */
+  _requireSave = false;
+  /** Expiry (epoch ms) of the loaded payload. */
+  _expire?: number;
+
+  constructor(host: SessionHost, data?: SessionPayload) {
+    this.#host = host;
+    if (!data) {
+      this.isNew = true;
+      return;
+    }
+    for (const key of Object.keys(data)) {
+      if (key === '_maxAge') host.maxAge = data._maxAge;
+      else if (key === '_session') host.maxAge = 'session';
+      // A `__proto__` key would replace this object's prototype: never copy it.
+      else if (key !== '__proto__') Reflect.set(this, key, data[key]);
+    }
+  }
+
+  /** The persisted data: own keys except `isNew`, `_`-prefixed keys and functions. */
+  toJSON(): SessionData {
+    const out: SessionData = {};
+    for (const key of Object.keys(this)) {
+      if (key === 'isNew' || key.charCodeAt(0) === 95 /* _ */) continue;
+      const value: unknown = (this as SessionData)[key];
+      if (typeof value !== 'function') out[key] = value;
+    }
+    return out;
+  }
+
+  [inspect.custom](): SessionData {
+    return this.toJSON();
+  }
+
+  /** Number of persisted keys. */
+  get length(): number {
+    return Object.keys(this.toJSON()).length;
+  }
+
+  /** True when the session holds any data. */
+  get populated(): boolean {
+    return this.length > 0;
+  }
+
+  /** This session's lifetime (ms or `'session'`); setting it forces a save and persists with the session. */
+  get maxAge(): MaxAge | undefined {
+    return this.#host.maxAge;
+  }
+
+  set maxAge(value: MaxAge | undefined) {
+    this.#host.maxAge = value;
+    this._requireSave = true;
+  }
+
+  /** The store key (store mode), current even after `regenerate()`; `undefined` in cookie mode. */
+  get externalKey(): string | undefined {
+    return this.#host.externalKey;
+  }
+
+  /** Saves now, even if nothing changed. With a callback, returns nothing (koa-passport style). */
+  save(callback?: Callback): Promise<void> | undefined {
+    return this.commit({ save: true }, callback);
+  }
+
+  /** Destroys the old session and saves the same data under a new id (fixation defence). */
+  regenerate(callback?: Callback): Promise<void> | undefined {
+    return this.commit({ regenerate: true }, callback);
+  }
+
+  /** Runs the normal commit now (for `autoCommit: false`). */
+  manuallyCommit(): Promise<void> {
+    return this.#host.commit();
+  }
+
+  /** Commits with the given options; the promise-or-callback form of koa-session. */
+  commit(options?: CommitOptions | Callback, callback?: Callback): Promise<void> | undefined {
+    if (typeof options === 'function') {
+      callback = options;
+      options = {};
+    }
+    const promise = this.#host.commit(options);
+    if (!callback) return promise;
+    const done = callback;
+    promise.then(() => done(), done);
+    return undefined;
+  }
+}
