@@ -21,6 +21,8 @@ export {
 } from './core/errors';
 export type { SessionFieldError } from './core/errors';
 export { encodeBase64Json, decodeBase64Json } from './core/codec';
+export { createCookieSealer } from './core/crypto-codec';
+export type { CookieSealer, EncryptionKey, EncryptionOptions } from './core/crypto-codec';
 export { MemoryStore } from './stores/memory-store';
 export type { MemoryStoreOptions } from './stores/memory-store';
 export type {

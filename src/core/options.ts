@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { decodeBase64Json, encodeBase64Json } from './codec';
+import { decodeBase64Json, encodeBase64Json, safeJsonParse } from './codec';
+import { createCookieSealer, type CookieSealer, type EncryptionOptions } from './crypto-codec';
 import { SessionConfigError } from './errors';
 import type {
   ContextStoreClass,
@@ -31,7 +32,7 @@ export interface SessionOptions<Ctx = unknown> {
   overwrite?: boolean;
   /** @default true */
   httpOnly?: boolean;
-  /** Sign the cookie with `app.keys` (`<key>.sig`). @default true */
+  /** Sign the cookie with `app.keys` (`<key>.sig`). @default true; false when `encrypt` is set (AES-GCM already authenticates) */
   signed?: boolean;
   /** Re-save on every request that has a session. @default false */
   rolling?: boolean;
@@ -65,6 +66,12 @@ export interface SessionOptions<Ctx = unknown> {
   valid?: (ctx: Ctx, data: SessionPayload) => unknown;
   /** Called before every save. May return a promise (ours), which is awaited. */
   beforeSave?: (ctx: Ctx, session: SessionData) => unknown;
+  /**
+   * Ours: encrypt the cookie with AES-256-GCM (see SECURITY.md). Keys newest first: the first
+   * seals, all open, a value opened by an older key is re-sealed on load. In store mode the
+   * cookie's session id is sealed. `signed` then defaults to false and `app.keys` is not needed.
+   */
+  encrypt?: EncryptionOptions;
   /** Ours: end a session this many ms after it was created, whatever the activity. */
   absoluteTimeout?: number;
   /** Ours: what to do with a cookie over 4096 bytes: fail the request, or warn and send it. @default 'error' */
@@ -92,6 +99,8 @@ export interface NormalizedOptions<Ctx = unknown> {
   readonly genid: (ctx: Ctx) => string | Promise<string>;
   readonly encode: (payload: SessionPayload) => string;
   readonly decode: (value: string) => unknown;
+  /** Seals and opens the cookie value when `encrypt` is set. */
+  readonly sealer: CookieSealer | undefined;
   /** True when `decode` is the built-in one (any failure then means "no session"). */
   readonly defaultCodec: boolean;
   readonly valid: ((ctx: Ctx, data: SessionPayload) => unknown) | undefined;
@@ -111,7 +120,7 @@ const KNOWN = new Set([
   'key', 'maxAge', 'maxage', 'autoCommit', 'overwrite', 'httpOnly', 'signed', 'rolling', 'renew',
   'secure', 'sameSite', 'domain', 'path', 'partitioned', 'priority', 'expires', 'store',
   'ContextStore', 'externalKey', 'prefix', 'genid', 'encode', 'decode', 'valid', 'beforeSave',
-  'absoluteTimeout', 'oversizedCookie', 'storeTimeout', 'onStoreError', 'storeErrorStatus',
+  'encrypt', 'absoluteTimeout', 'oversizedCookie', 'storeTimeout', 'onStoreError', 'storeErrorStatus',
 ]);
 
 // Characters `cookies` accepts in a name, minus `;` and `=` (RFC 7230 field-content).
@@ -262,18 +271,21 @@ export function normalizeOptions<Ctx>(input: SessionOptions<Ctx> | undefined, wa
     fail('storeErrorStatus', `must be an HTTP error status (400-599), got ${show(storeErrorStatus)}`, 'Use 503 (the default) or 500.');
   }
   const cookie = checkCookieAttributes(opts);
+  // Encrypted: the plaintext is JSON itself (base64 inside a seal would only add a third).
+  const sealer = opts.encrypt === undefined ? undefined : createCookieSealer(opts.encrypt as EncryptionOptions, key);
   const normalized: NormalizedOptions<Ctx> = {
     key,
     maxAge,
     autoCommit: optionalBoolean(opts, 'autoCommit', true),
-    signed: optionalBoolean(opts, 'signed', true),
+    signed: optionalBoolean(opts, 'signed', sealer === undefined),
     rolling: optionalBoolean(opts, 'rolling', false),
     renew: optionalBoolean(opts, 'renew', false),
     secure: (secure as boolean | 'auto' | undefined) ?? 'auto',
     ...stores,
     genid: genid ?? (prefix ? () => `${prefix}${randomUUID()}` : () => randomUUID()),
-    encode: encode ?? encodeBase64Json,
-    decode: decode ?? decodeBase64Json,
+    encode: encode ?? (sealer ? JSON.stringify : encodeBase64Json),
+    decode: decode ?? (sealer ? safeJsonParse : decodeBase64Json),
+    sealer,
     defaultCodec: decode === undefined,
     valid: optionalFunction(opts, 'valid') as NormalizedOptions<Ctx>['valid'],
     beforeSave: optionalFunction(opts, 'beforeSave') as NormalizedOptions<Ctx>['beforeSave'],
@@ -300,5 +312,7 @@ export function normalizeOptions<Ctx>(input: SessionOptions<Ctx> | undefined, wa
     decode: normalized.decode,
   };
   delete view.maxage;
+  // Keys never travel with ctx.sessionOptions (handlers log it).
+  if (sealer) view.encrypt = { keys: '[redacted]' };
   return Object.freeze({ ...normalized, view: Object.freeze(view) });
 }

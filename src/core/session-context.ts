@@ -56,6 +56,8 @@ export class SessionContext<Ctx> implements SessionHost {
   /** Set when the store failed and `onStoreError: 'continue'`: the session is never saved. */
   private unsaved = false;
   private preloaded = false;
+  /** The cookie was opened by an older `encrypt` key: it is re-sealed on this request's commit. */
+  private sealedByOldKey = false;
   private currentMaxAge: MaxAge | undefined;
   private optionsView: Record<string, unknown> | undefined;
   /** The current store key (store mode). */
@@ -135,7 +137,7 @@ export class SessionContext<Ctx> implements SessionHost {
     }
     const key = this.opts.externalKey
       ? this.opts.externalKey.get(this.port.ctx)
-      : this.port.jar.get(this.opts.key, this.opts.signed, () => this.reject('invalid', undefined, undefined, 'bad-signature'));
+      : this.readCookie();
     if (!key) {
       await this.createFresh();
       return;
@@ -165,7 +167,7 @@ export class SessionContext<Ctx> implements SessionHost {
 
   private loadFromCookie(): Session | Promise<Session> {
     const { opts, port } = this;
-    const value = port.jar.get(opts.key, opts.signed, () => this.reject('invalid', undefined, undefined, 'bad-signature'));
+    const value = this.readCookie();
     if (!value) return this.create();
     let data: unknown;
     try {
@@ -207,9 +209,26 @@ export class SessionContext<Ctx> implements SessionHost {
     return false;
   }
 
+  /** The cookie's value: signature checked, opened when encrypted. `undefined`: no usable cookie. */
+  private readCookie(): string | undefined {
+    const { opts } = this;
+    const value = this.port.jar.get(opts.key, opts.signed, () => this.reject('invalid', undefined, undefined, 'bad-signature'));
+    if (!value || !opts.sealer) return value;
+    const opened = opts.sealer.unseal(value);
+    if (!opened) {
+      this.reject('invalid', undefined, value, 'undecryptable');
+      return undefined;
+    }
+    this.sealedByOldKey = opened.keyIndex > 0;
+    return opened.plaintext;
+  }
+
   private create(data?: SessionPayload): Session {
     const session = new Session(this, data);
     this.session = session;
+    // Re-seal with the newest key now rather than at the next change: an old key can then be
+    // dropped once every active session has made one request.
+    if (data && this.sealedByOldKey) session._requireSave = true;
     if (data) {
       this.prevJson = JSON.stringify(session.toJSON());
       this.created = typeof data._created === 'number' ? data._created : undefined;
@@ -391,8 +410,9 @@ export class SessionContext<Ctx> implements SessionHost {
     return attrs;
   }
 
-  private writeCookie(value: string, maxAge: number | undefined, now: number): void {
+  private writeCookie(plain: string, maxAge: number | undefined, now: number): void {
     const { opts } = this;
+    const value = opts.sealer ? opts.sealer.seal(plain) : plain;
     const attrs = this.cookieAttributes(maxAge);
     // Fast path: far below the limit whatever the attributes.
     if (opts.key.length + value.length > MAX_COOKIE_BYTES - 300) {
