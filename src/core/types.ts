@@ -26,9 +26,13 @@ export interface SessionData {
 
 /** What the engine persists: the session's data plus the koa-session bookkeeping fields. */
 export type SessionPayload = Record<string, unknown> & {
+  /** Expiry time (epoch ms) after which the payload is refused. */
   _expire?: number;
+  /** The session's own lifetime in ms, when it differs from the configured `maxAge`. */
   _maxAge?: number;
+  /** Present for browser-session cookies (`maxAge: 'session'`). */
   _session?: true;
+  /** Creation time (epoch ms), for `absoluteTimeout` (ours). */
   _created?: number;
 };
 
@@ -37,19 +41,25 @@ export type SaveReason = 'force' | 'changed' | 'rolling' | 'renew';
 
 /** Options handed to {@link SessionStore.get}. */
 export interface StoreGetOptions<Ctx = unknown> {
+  /** The middleware's `rolling` option. */
   rolling: boolean;
+  /** The request's context. */
   ctx: Ctx;
 }
 
 /** Options handed to {@link SessionStore.set}. */
 export interface StoreSetOptions<Ctx = unknown> {
+  /** The middleware's `rolling` option. */
   rolling: boolean;
+  /** True when the data changed (false for a rolling or renew re-save of unchanged data). */
   changed: boolean;
+  /** The request's context. */
   ctx: Ctx;
 }
 
 /** Options handed to {@link SessionStore.destroy}. */
 export interface StoreDestroyOptions<Ctx = unknown> {
+  /** The request's context. */
   ctx: Ctx;
 }
 
@@ -59,7 +69,9 @@ export interface StoreDestroyOptions<Ctx = unknown> {
  * `_session`, `_created`) of the new payload.
  */
 export interface SessionPatch {
+  /** Keys to write, with their new values. */
   set: Record<string, unknown>;
+  /** Keys to delete. */
   unset: string[];
 }
 
@@ -74,11 +86,17 @@ export interface SessionPatch {
  * - `destroyAllOf`: destroy every session of one user ("log out everywhere").
  */
 export interface SessionStore<Ctx = unknown> {
+  /** The stored payload for `key` (or a promise of it); `undefined`/`null` when there is none. */
   get(key: string, maxAge: MaxAge | undefined, options: StoreGetOptions<Ctx>): unknown;
+  /** Stores `sess` under `key` for `maxAge` (the TTL); may return a promise. */
   set(key: string, sess: SessionPayload, maxAge: MaxAge, options: StoreSetOptions<Ctx>): unknown;
+  /** Removes `key`; may return a promise. */
   destroy(key: string, options: StoreDestroyOptions<Ctx>): unknown;
+  /** Optional: merges only the changed keys into the stored record (no lost updates). */
   patch?(key: string, patch: SessionPatch, maxAge: MaxAge, options: StoreSetOptions<Ctx>): unknown;
+  /** Optional: extends the TTL and the record's `_expire` without rewriting the data. */
   touch?(key: string, patch: SessionPatch, maxAge: MaxAge, options: StoreSetOptions<Ctx>): unknown;
+  /** Optional: destroys every session of one user ("log out everywhere"). */
   destroyAllOf?(userId: string, options: StoreDestroyOptions<Ctx>): unknown;
 }
 
@@ -87,21 +105,33 @@ export type ContextStoreClass<Ctx = unknown> = new (ctx: Ctx) => SessionStore<Ct
 
 /** Carries the store key somewhere other than the cookie, e.g. a header (koa-session's `externalKey`). */
 export interface ExternalKey<Ctx = unknown> {
+  /** Reads the store key from the request; nullish when there is none. */
   get(ctx: Ctx): string | undefined | null;
+  /** Hands the (new) store key to the client. */
   set(ctx: Ctx, key: string): void;
 }
 
 /** Cookie attributes, as the `cookies` package understands them. */
 export interface CookieAttributes {
+  /** Lifetime in ms (sent as `Expires`, as the `cookies` package does). */
   maxAge?: number | undefined;
+  /** Absolute expiry date. */
   expires?: Date | undefined;
+  /** `Path` attribute. */
   path?: string | undefined;
+  /** `Domain` attribute. */
   domain?: string | undefined;
+  /** `Secure` attribute. */
   secure?: boolean | undefined;
+  /** `HttpOnly` attribute: scripts cannot read the cookie. */
   httpOnly?: boolean | undefined;
+  /** `SameSite` attribute (`true` means `strict`). */
   sameSite?: 'lax' | 'strict' | 'none' | boolean | undefined;
+  /** `Partitioned` attribute (CHIPS). */
   partitioned?: boolean | undefined;
+  /** `Priority` attribute (a Chromium extension). */
   priority?: 'low' | 'medium' | 'high' | undefined;
+  /** Replace earlier Set-Cookie headers of the same name in this response. */
   overwrite?: boolean | undefined;
 }
 
@@ -125,6 +155,7 @@ export interface SessionEvent<Ctx = unknown> {
   key: string | undefined;
   /** The raw loaded data (or the undecodable value). */
   value: unknown;
+  /** The request's context. */
   ctx: Ctx;
   /** Why the session was rejected (ours; koa-session sends no reason). */
   reason?: string;
