@@ -31,6 +31,8 @@ export interface RequestPort<Ctx> {
 
 type StoreOperation = SessionStoreError['operation'];
 
+function ignore(): void {}
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
@@ -56,6 +58,8 @@ export class SessionContext<Ctx> implements SessionHost {
   /** Set when the store failed and `onStoreError: 'continue'`: the session is never saved. */
   private unsaved = false;
   private preloaded = false;
+  /** The last commit in flight: commits are serialised (see {@link commit}). */
+  private commitQueue: Promise<void> = Promise.resolve();
   /** The cookie was opened by an older `encrypt` key: it is re-sealed on this request's commit. */
   private sealedByOldKey = false;
   private currentMaxAge: MaxAge | undefined;
@@ -259,8 +263,19 @@ export class SessionContext<Ctx> implements SessionHost {
 
   // ---- commit ----
 
-  /** Commits a change or removal: the engine behind auto-commit, `save()`, `regenerate()`, `manuallyCommit()`. */
-  async commit({ save = false, regenerate = false }: CommitOptions = {}): Promise<void> {
+  /**
+   * Commits a change or removal: the engine behind auto-commit, `save()`, `regenerate()`,
+   * `manuallyCommit()`. Commits run one after another, so a `save()` the handler did not await
+   * has finished (and written its cookie) before the auto-commit decides, instead of racing it and
+   * setting headers after the response was sent.
+   */
+  commit(options: CommitOptions = {}): Promise<void> {
+    const run = this.commitQueue.then(() => this.commitNow(options));
+    this.commitQueue = run.then(ignore, ignore);
+    return run;
+  }
+
+  private async commitNow({ save = false, regenerate = false }: CommitOptions): Promise<void> {
     const session = this.session;
     if (session === undefined || this.unsaved) return;
     if (session === null) {
