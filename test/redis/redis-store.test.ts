@@ -1,0 +1,116 @@
+import Redis from 'ioredis';
+import { RedisStore, SessionConfigError } from 'koa-typed-session';
+import { uniquePrefix, useRedis } from '../helpers/redis';
+
+describe('RedisStore: the store contract on a real redis-server', () => {
+  let redis: { url: string; close(): Promise<void> };
+  let raw: Redis;
+  let store: RedisStore;
+  let prefix: string;
+
+  beforeAll(async () => {
+    redis = await useRedis();
+    raw = new Redis(redis.url);
+    prefix = uniquePrefix('redis-store');
+    store = new RedisStore({ url: redis.url, prefix });
+  });
+
+  afterAll(async () => {
+    await store.quit();
+    raw.disconnect();
+    await redis.close();
+  });
+
+  it('writes JSON.stringify(payload) under prefix + id with a TTL in ms', async () => {
+    const payload = { user: 'ann', _expire: Date.now() + 60_000, _maxAge: 60_000 };
+    await store.set('a1', payload, 70_000);
+    expect(await raw.get(`${prefix}a1`)).toBe(JSON.stringify(payload));
+    const pttl = await raw.pttl(`${prefix}a1`);
+    expect(pttl).toBeGreaterThan(69_000);
+    expect(pttl).toBeLessThanOrEqual(70_000);
+    expect(await store.get('a1')).toEqual(payload);
+  });
+
+  it("gives a browser-session record ('session' TTL) the sessionTtl instead of no expiry", async () => {
+    const short = new RedisStore({ url: redis.url, prefix, sessionTtl: 5_000 });
+    try {
+      await short.set('s1', { a: 1, _session: true }, 'session');
+      const pttl = await raw.pttl(`${prefix}s1`);
+      expect(pttl).toBeGreaterThan(4_000);
+      expect(pttl).toBeLessThanOrEqual(5_000);
+    } finally {
+      await short.quit();
+    }
+  });
+
+  it('returns null for an unknown id and undefined for a record that is not JSON', async () => {
+    expect(await store.get('nope')).toBeNull();
+    await raw.set(`${prefix}bad`, '{not json');
+    expect(await store.get('bad')).toBeUndefined();
+  });
+
+  it('never hands out a __proto__ key from a stored record', async () => {
+    await raw.set(`${prefix}proto`, '{"__proto__":{"admin":true},"a":1}');
+    const got = (await store.get('proto')) as Record<string, unknown>;
+    expect(got).toEqual({ a: 1 });
+    expect(Object.getPrototypeOf(got)).toBe(Object.prototype);
+  });
+
+  it('destroys a record', async () => {
+    await store.set('d1', { a: 1 }, 60_000);
+    await store.destroy('d1');
+    expect(await raw.exists(`${prefix}d1`)).toBe(0);
+    await expect(store.destroy('d1')).resolves.toBeUndefined();
+  });
+
+  it('patch merges set/unset and copies untouched values byte for byte (arrays, big numbers, unicode)', async () => {
+    const original = '{"list":[],"nested":{"e":[],"o":{}},"pi":0.30000000000000004,"big":12345678901234567,"t":"\\u00e9/\\"q\\" ,}]","gone":1,"keep":null}';
+    await raw.set(`${prefix}p1`, original);
+    const ok = await store.patch('p1', { set: { added: [1, { x: [] }], pi: 3.14, _expire: 42 }, unset: ['gone'] }, 60_000);
+    expect(ok).toBe(true);
+    const text = await raw.get(`${prefix}p1`);
+    expect(text).toBe('{"list":[],"nested":{"e":[],"o":{}},"pi":3.14,"big":12345678901234567,"t":"\\u00e9/\\"q\\" ,}]","keep":null,"added":[1,{"x":[]}],"_expire":42}');
+    expect(JSON.parse(text!)).toEqual({ ...JSON.parse(original), gone: undefined, pi: 3.14, added: [1, { x: [] }], _expire: 42 });
+    expect(await raw.pttl(`${prefix}p1`)).toBeGreaterThan(59_000);
+  });
+
+  it('patch of an undefined value deletes the key, as a full write would', async () => {
+    await store.set('p2', { a: 1, b: 2 }, 60_000);
+    await store.patch('p2', { set: { a: undefined }, unset: [] }, 60_000);
+    expect(await store.get('p2')).toEqual({ b: 2 });
+  });
+
+  it('patch and touch of a missing record write nothing (a destroyed session never comes back)', async () => {
+    expect(await store.patch('ghost', { set: { a: 1 }, unset: [] }, 60_000)).toBe(false);
+    expect(await store.touch('ghost', { set: { _expire: 1 }, unset: [] }, 60_000)).toBe(false);
+    expect(await raw.exists(`${prefix}ghost`)).toBe(0);
+  });
+
+  it('touch extends the TTL and _expire and leaves the data as it was', async () => {
+    await raw.set(`${prefix}t1`, '{"a":[],"_expire":1,"_maxAge":1000}', 'PX', 1_000);
+    await store.touch('t1', { set: { _expire: 99, _maxAge: 60_000 }, unset: [] }, 60_000);
+    expect(await raw.get(`${prefix}t1`)).toBe('{"a":[],"_expire":99,"_maxAge":60000}');
+    expect(await raw.pttl(`${prefix}t1`)).toBeGreaterThan(59_000);
+  });
+
+  it('patch refuses a record that is not a JSON object and leaves it unchanged', async () => {
+    await raw.set(`${prefix}junk`, '[1,2');
+    await expect(store.patch('junk', { set: { a: 1 }, unset: [] }, 60_000)).rejects.toThrow(/not a JSON object/);
+    expect(await raw.get(`${prefix}junk`)).toBe('[1,2');
+  });
+
+  it('rejects bad options at construction with SessionConfigError', () => {
+    expect(() => new RedisStore({ url: redis.url, sessionTtl: -1 })).toThrow(SessionConfigError);
+    expect(() => new RedisStore({ url: redis.url, prefx: 'x' } as never)).toThrow(/RedisStore.prefx/);
+    expect(() => new RedisStore({ client: {} as never })).toThrow(/not an ioredis client/);
+    expect(() => new RedisStore({ client: raw, url: redis.url })).toThrow(/either a client/);
+  });
+
+  it('uses a client it was given and leaves it open on quit()', async () => {
+    const shared = new RedisStore({ client: raw, prefix });
+    await shared.set('c1', { a: 1 }, 60_000);
+    await shared.quit();
+    expect(raw.status).toBe('ready');
+    expect(await store.get('c1')).toEqual({ a: 1 });
+  });
+});
