@@ -25,6 +25,8 @@ export { createCookieSealer } from './core/crypto-codec';
 export type { CookieSealer, EncryptionKey, EncryptionOptions } from './core/crypto-codec';
 export { MemoryStore } from './stores/memory-store';
 export type { MemoryStoreOptions } from './stores/memory-store';
+export { RedisStore } from './stores/redis-store';
+export type { RedisStoreOptions } from './stores/redis-store-options';
 export type {
   SessionData,
   SessionPayload,
