@@ -1,6 +1,6 @@
 import { isPayload } from './codec';
 import { MAX_COOKIE_BYTES, serializeCookie } from './cookie-format';
-import { SessionCookieError, SessionStateError, SessionStoreError } from './errors';
+import { SessionConfigError, SessionCookieError, SessionError, SessionStateError, SessionStoreError } from './errors';
 import { ONE_DAY, type NormalizedOptions } from './options';
 import { Session, type CommitOptions, type SessionHost } from './session';
 import type {
@@ -352,10 +352,13 @@ export class SessionContext<Ctx> implements SessionHost {
     try {
       if (existing && (store.patch || store.touch)) {
         const patch = diff(this.prevValues!, data);
+        // The bookkeeping fields follow the new payload: a field it lacks (e.g. `_expire` after a
+        // switch to maxAge 'session') is deleted from the record, as a full `set` would.
         for (const meta of ['_expire', '_maxAge', '_session', '_created'] as const) {
           if (payload[meta] !== undefined) patch.set[meta] = payload[meta];
+          else patch.unset.push(meta);
         }
-        const unchanged = patch.unset.length === 0 && Object.keys(patch.set).every((k) => k.charCodeAt(0) === 95);
+        const unchanged = [...patch.unset, ...Object.keys(patch.set)].every((k) => k.charCodeAt(0) === 95);
         if (unchanged && store.touch) await this.callStore('touch', () => store.touch!(key, patch, ttl, options));
         else if (store.patch) await this.callStore('patch', () => store.patch!(key, patch, ttl, options));
         else await this.callStore('set', () => store.set(key, payload, ttl, options));
@@ -387,6 +390,26 @@ export class SessionContext<Ctx> implements SessionHost {
     }
   }
 
+  /**
+   * "Log out everywhere": destroys every session of one user through the store's `destroyAllOf`
+   * capability, within `storeTimeout`. Returns what the store returns (RedisStore and MemoryStore:
+   * the number of sessions destroyed).
+   *
+   * @throws SessionConfigError when there is no store or it lacks the capability;
+   *   SessionStoreError when the store fails.
+   */
+  async destroyAllOf(userId: string | number): Promise<unknown> {
+    const store = this.store;
+    if (!store?.destroyAllOf) {
+      throw new SessionConfigError(
+        'store',
+        store ? 'has no destroyAllOf(userId) method, so it cannot destroy all sessions of a user' : 'is not set: destroying all sessions of a user needs a store',
+        "Use a store that indexes sessions by user, e.g. `new RedisStore({ userField: 'userId' })` or `new MemoryStore({ userField: 'userId' })`.",
+      );
+    }
+    return this.callStore('destroyAllOf', () => store.destroyAllOf!(String(userId), { ctx: this.port.ctx }));
+  }
+
   /** Runs one store call within `storeTimeout`; any failure becomes a {@link SessionStoreError}. */
   private async callStore<T>(operation: StoreOperation, call: () => T): Promise<Awaited<T>> {
     let timer: NodeJS.Timeout | undefined;
@@ -399,7 +422,8 @@ export class SessionContext<Ctx> implements SessionHost {
     try {
       return await Promise.race([Promise.resolve().then(call), timeout]);
     } catch (err) {
-      throw err instanceof SessionStoreError ? err : new SessionStoreError(operation, err, this.opts.storeErrorStatus);
+      // A store's own SessionError (e.g. a RedisStore without `userField`) already says what to fix.
+      throw err instanceof SessionError ? err : new SessionStoreError(operation, err, this.opts.storeErrorStatus);
     } finally {
       clearTimeout(timer);
     }
