@@ -6,6 +6,7 @@ import './koa/koa.augment';
 import { createSession } from './koa/middleware';
 
 export { createSession, createSession as session, contextSession } from './koa/middleware';
+export { destroyAllSessionsOf } from './koa/destroy-all-sessions';
 export type { KoaSessionOptions } from './koa/middleware';
 export { Session } from './core/session';
 export type { CommitOptions } from './core/session';

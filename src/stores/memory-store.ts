@@ -1,4 +1,6 @@
+import { SessionConfigError } from '../core/errors';
 import type { MaxAge, SessionPatch, SessionPayload, SessionStore } from '../core/types';
+import { userIdOf } from './user-id';
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -8,11 +10,15 @@ export interface MemoryStoreOptions {
   sessionTtl?: number;
   /** Clock, for tests. @default Date.now */
   now?: () => number;
+  /** The session field holding the user id: enables `destroyAllOf(userId)` ("log out everywhere"). */
+  userField?: string;
 }
 
 interface Entry {
   json: string;
   expires: number;
+  /** The user id (see `userField`), when the record has one. */
+  user: string | undefined;
 }
 
 /**
@@ -31,13 +37,20 @@ export class MemoryStore implements SessionStore {
   private readonly maxEntries: number;
   private readonly sessionTtl: number;
   private readonly now: () => number;
+  private readonly userField: string | undefined;
+  /** user id -> keys of that user's sessions (only with `userField`). */
+  private readonly users = new Map<string, Set<string>>();
 
   constructor(options: MemoryStoreOptions = {}) {
     this.maxEntries = options.maxEntries ?? 10_000;
     this.sessionTtl = options.sessionTtl ?? 86_400_000;
     this.now = options.now ?? Date.now;
+    this.userField = options.userField;
     if (!Number.isInteger(this.maxEntries) || this.maxEntries < 1) {
       throw new RangeError(`koa-typed-session: MemoryStore maxEntries must be a positive integer, got ${String(options.maxEntries)}.`);
+    }
+    if (this.userField !== undefined && (typeof this.userField !== 'string' || this.userField === '')) {
+      throw new RangeError(`koa-typed-session: MemoryStore userField must be a non-empty string, got ${String(options.userField)}.`);
     }
   }
 
@@ -53,7 +66,7 @@ export class MemoryStore implements SessionStore {
   private live(key: string): Entry | undefined {
     const entry = this.entries.get(key);
     if (entry && entry.expires <= this.now()) {
-      this.entries.delete(key);
+      this.remove(key);
       return undefined;
     }
     return entry;
@@ -65,40 +78,83 @@ export class MemoryStore implements SessionStore {
   }
 
   set(key: string, sess: SessionPayload, maxAge: MaxAge): void {
-    this.entries.delete(key); // re-insert at the end: eviction order is least recently written
-    this.entries.set(key, { json: JSON.stringify(sess), expires: this.now() + this.ttl(maxAge) });
+    this.remove(key); // re-insert at the end: eviction order is least recently written
+    const user = this.userField === undefined ? undefined : userIdOf(sess[this.userField]);
+    this.entries.set(key, { json: JSON.stringify(sess), expires: this.now() + this.ttl(maxAge), user });
+    if (user !== undefined) {
+      let keys = this.users.get(user);
+      if (!keys) this.users.set(user, (keys = new Set()));
+      keys.add(key);
+    }
     if (this.entries.size > this.maxEntries) this.evict();
   }
 
-  /** Merges the changed keys into the stored record (no lost updates between parallel requests). */
-  patch(key: string, patch: SessionPatch, maxAge: MaxAge): void {
+  /**
+   * Merges the changed keys into the stored record (no lost updates between parallel requests:
+   * the merge is synchronous, so atomic). Returns `false` and writes nothing when the record is
+   * gone: a session destroyed meanwhile must not come back as a fragment.
+   */
+  patch(key: string, patch: SessionPatch, maxAge: MaxAge): boolean {
     const entry = this.live(key);
-    const record = entry ? (JSON.parse(entry.json) as SessionPayload) : {};
+    if (!entry) return false;
+    const record = JSON.parse(entry.json) as SessionPayload;
     for (const name of patch.unset) delete record[name];
     Object.assign(record, patch.set);
+    // Round-trip the merged record through JSON, as `set` does: `undefined` values disappear.
     this.set(key, record, maxAge);
+    return true;
   }
 
-  /** Extends the TTL and the record's bookkeeping fields without rewriting the data. */
-  touch(key: string, patch: SessionPatch, maxAge: MaxAge): void {
-    if (this.live(key)) this.patch(key, patch, maxAge);
+  /** Extends the TTL and the record's bookkeeping fields without rewriting the data. `false` when gone. */
+  touch(key: string, patch: SessionPatch, maxAge: MaxAge): boolean {
+    return this.patch(key, patch, maxAge);
   }
 
   destroy(key: string): void {
-    this.entries.delete(key);
+    this.remove(key);
+  }
+
+  /**
+   * "Log out everywhere": destroys every session whose `userField` is `userId`; returns how many.
+   * @throws SessionConfigError when the store was created without `userField`.
+   */
+  destroyAllOf(userId: string | number): number {
+    if (this.userField === undefined) {
+      throw new SessionConfigError('MemoryStore.userField', 'is not set, so sessions are not indexed by user', "Create the store with e.g. `new MemoryStore({ userField: 'userId' })`.");
+    }
+    const user = userIdOf(userId);
+    const keys = user === undefined ? undefined : this.users.get(user);
+    if (!keys) return 0;
+    let count = 0;
+    for (const key of [...keys]) {
+      if (this.live(key)) count++;
+      this.remove(key);
+    }
+    return count;
   }
 
   /** Removes every entry. */
   clear(): void {
     this.entries.clear();
+    this.users.clear();
+  }
+
+  private remove(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    if (entry.user === undefined) return;
+    const keys = this.users.get(entry.user);
+    keys?.delete(key);
+    if (keys?.size === 0) this.users.delete(entry.user);
   }
 
   private evict(): void {
     const now = this.now();
-    for (const [key, entry] of this.entries) if (entry.expires <= now) this.entries.delete(key);
+    for (const [key, entry] of this.entries) if (entry.expires <= now) this.remove(key);
     for (const key of this.entries.keys()) {
       if (this.entries.size <= this.maxEntries) break;
-      this.entries.delete(key);
+      this.remove(key);
     }
   }
 }

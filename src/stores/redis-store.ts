@@ -4,6 +4,7 @@ import { safeJsonParse } from '../core/codec';
 import { SessionConfigError } from '../core/errors';
 import type { MaxAge, SessionPatch, SessionPayload, SessionStore } from '../core/types';
 import { resolveRedisStoreOptions, type RedisStoreOptions } from './redis-store-options';
+import { userIdOf } from './user-id';
 import { DESTROY_IF_OWNED_SCRIPT, DESTROY_SCRIPT, INDEX_SCRIPT, PATCH_SCRIPT } from './redis-scripts';
 
 type ScriptArg = string | number;
@@ -212,11 +213,4 @@ export class RedisStore extends EventEmitter implements SessionStore {
       client.on('end', onEnd);
     });
   }
-}
-
-/** A user id as the index spells it: a non-empty string, or a finite number's decimal text. */
-function userIdOf(value: unknown): string | undefined {
-  if (typeof value === 'string') return value === '' ? undefined : value;
-  if (typeof value === 'number' && Number.isFinite(value)) return JSON.stringify(value);
-  return undefined;
 }
