@@ -243,15 +243,18 @@ export function normalizeOptions<Ctx>(input: SessionOptions<Ctx> | undefined, wa
       fail(name, 'is not a known option', 'Check the spelling against the README option table (options are case-sensitive).');
     }
   }
+  // An invalid legacy `maxage` is reported under the name the user wrote.
+  let maxAgeName = 'maxAge';
   if (!('maxAge' in opts) && 'maxage' in opts) {
     opts.maxAge = opts.maxage;
+    maxAgeName = 'maxage';
     if (process.env.NODE_ENV !== 'production') warn('[koa-typed-session] DeprecationWarning: `maxage` option has been renamed to `maxAge`');
   }
   const key = opts.key ?? 'koa.sess';
   if (typeof key !== 'string' || !COOKIE_NAME.test(key)) {
     fail('key', `must be a valid cookie name (no spaces, ';' or '='), got ${show(key)}`, "Use e.g. `key: 'koa.sess'`.");
   }
-  const maxAge = checkMaxAge(opts.maxAge, 'maxAge');
+  const maxAge = checkMaxAge(opts.maxAge, maxAgeName);
   const secure = opts.secure;
   if (secure !== undefined && typeof secure !== 'boolean' && secure !== 'auto') {
     fail('secure', `must be true, false or 'auto', got ${show(secure)}`, "Use `secure: 'auto'` behind a TLS proxy, with `app.proxy = true`.");
