@@ -1,0 +1,124 @@
+import Koa, { type Middleware } from 'koa';
+import { bodyParser } from '@koa/bodyparser';
+import { container as globalContainer, type DependencyContainer, type InjectionToken, type Provider } from 'tsyringe';
+import { SessionConfigError } from '../core/errors';
+import { createSession } from '../koa/middleware';
+import { errorMapper } from './error-mapper';
+import type { Type } from './metadata';
+import { registerControllers } from './register-controllers';
+import { RequestScope } from './request-scope';
+import { SessionConfig, checkKeys } from './session-config';
+import type { AppModule } from './session.module';
+
+/** A provider for `createApp({ providers })`: a class (a singleton of the app), or a token with a tsyringe provider. */
+export type AppProvider = (new (...args: never[]) => object) | ({ provide: InjectionToken } & Provider);
+
+/** Options of {@link createApp}. */
+export interface CreateAppOptions {
+  /** Signing keys (`app.keys`), newest first. May come from the SessionModule instead. */
+  keys?: string[];
+  /** Modules, e.g. `SessionModule.forRoot({...})`. */
+  imports?: AppModule[];
+  /** Classes decorated with `@Controller()`: created once, when the app is created. */
+  controllers?: Type[];
+  /** Registered in the app's container before the modules (e.g. `{ provide: SESSION_STORE, useValue: store }`). */
+  providers?: AppProvider[];
+  /** Parent container; the app gets a child of it, so apps never share registrations. @default tsyringe's root container */
+  container?: DependencyContainer;
+  /** Trust X-Forwarded-* headers (`app.proxy`), e.g. behind a TLS-terminating load balancer. */
+  proxy?: boolean;
+  /** `@koa/bodyparser` options, or `false` for no body parsing. */
+  bodyParser?: Parameters<typeof bodyParser>[0] | false;
+  /** Extra Koa middleware, run inside the session (it may use ctx.session and SessionService) before the routes. */
+  middleware?: Middleware[];
+}
+
+/** A Koa app built by createApp, with the app's own DI container. */
+export type DecoratedApp = Koa & { readonly container: DependencyContainer };
+
+interface Plan {
+  options: CreateAppOptions;
+  container: DependencyContainer;
+  scope: RequestScope;
+  imports: AppModule[];
+}
+
+function prepare(options: CreateAppOptions): Plan {
+  if (typeof options !== 'object' || options === null) {
+    throw new SessionConfigError('createApp', 'needs an options object', 'Call `createApp({ keys, imports, controllers })`.');
+  }
+  const imports = options.imports ?? [];
+  if (imports.filter((m) => m.name === 'SessionModule').length > 1) {
+    throw new SessionConfigError('imports', 'contains SessionModule more than once', 'Keep one SessionModule.forRoot() or forRootAsync().');
+  }
+  if (options.keys !== undefined) checkKeys('keys', options.keys);
+  const container = (options.container ?? globalContainer).createChildContainer();
+  const scope = new RequestScope();
+  container.registerInstance(RequestScope, scope);
+  for (const provider of options.providers ?? []) {
+    if (typeof provider === 'function') container.registerSingleton(provider as unknown as new () => object);
+    else container.register(provider.provide, provider as never);
+  }
+  return { options, container, scope, imports };
+}
+
+function assemble({ options, container, scope }: Plan): DecoratedApp {
+  const app = new Koa() as DecoratedApp;
+  Object.defineProperty(app, 'container', { value: container, enumerable: false });
+  if (options.proxy !== undefined) app.proxy = options.proxy;
+  const config = container.isRegistered(SessionConfig) ? container.resolve(SessionConfig) : undefined;
+  if (config?.keys && options.keys && config.keys.join('\0') !== options.keys.join('\0')) {
+    throw new SessionConfigError('keys', 'was given both to createApp() and to SessionModule, with different values', 'Pass the keys in one place.');
+  }
+  const keys = config?.keys ?? options.keys;
+  if (keys) app.keys = [...keys];
+  scope.sessionsEnabled = config !== undefined;
+  const router = registerControllers(options.controllers ?? [], container, scope);
+
+  app.use(errorMapper());
+  if (config) app.use(createSession(config.source, app));
+  app.use(scope.middleware());
+  if (options.bodyParser !== false) app.use(bodyParser(options.bodyParser));
+  for (const middleware of options.middleware ?? []) app.use(middleware);
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return app;
+}
+
+/**
+ * Builds a Koa app from decorated controllers: error mapping to JSON, the session middleware
+ * (from `SessionModule`), the request scope of `SessionService`, body parsing and the routes, which
+ * are compiled once, here. Everything is checked here too: invalid options throw a
+ * `SessionConfigError` naming the option. Modules configured asynchronously (`forRootAsync`) need
+ * {@link createAppAsync}.
+ *
+ * @example
+ * ```ts
+ * const app = createApp({
+ *   keys: [process.env.SESSION_SECRET!],
+ *   imports: [SessionModule.forRoot({ maxAge: 86_400_000, rolling: true })],
+ *   controllers: [ViewsController],
+ * });
+ * app.listen(3000);
+ * ```
+ */
+export function createApp(options: CreateAppOptions): DecoratedApp {
+  const plan = prepare(options);
+  for (const module of plan.imports) {
+    if (module.async) {
+      throw new SessionConfigError('imports', `contains ${module.name}.forRootAsync(), which is configured asynchronously`, 'Use `await createAppAsync({...})` instead of createApp().');
+    }
+    void module.register(plan.container);
+  }
+  return assemble(plan);
+}
+
+/**
+ * {@link createApp} for modules configured asynchronously (`SessionModule.forRootAsync`); accepts
+ * synchronous ones too. Resolves to the app once every module is registered.
+ */
+export async function createAppAsync(options: CreateAppOptions): Promise<DecoratedApp> {
+  const plan = prepare(options);
+  for (const module of plan.imports) await module.register(plan.container);
+  return assemble(plan);
+}

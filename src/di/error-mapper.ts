@@ -1,0 +1,79 @@
+import { STATUS_CODES } from 'node:http';
+import type { Context, Middleware } from 'koa';
+import { SessionError, SessionValidationError, type SessionFieldError } from '../core/errors';
+
+/** The JSON body of an error response from an app built by createApp. */
+export interface ErrorBody {
+  statusCode: number;
+  /** Stable code: a SessionError's `code`, the error's own string `code`, or `ERR_HTTP_<status>`. */
+  code: string;
+  /** The error's message when it may be shown (`expose`), else the status text. */
+  message: string;
+  /** The invalid fields of a SessionValidationError. */
+  errors?: SessionFieldError[];
+}
+
+interface HttpLike {
+  status?: unknown;
+  statusCode?: unknown;
+  expose?: unknown;
+  code?: unknown;
+  message?: unknown;
+  headers?: unknown;
+}
+
+function statusOf(err: HttpLike): number {
+  const status = err.status ?? err.statusCode;
+  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599 ? status : 500;
+}
+
+function bodyFor(status: number, message: string, code?: string): ErrorBody {
+  return { statusCode: status, code: code ?? `ERR_HTTP_${status}`, message };
+}
+
+/** Maps an error to a status, a JSON body and extra headers (SessionError status/expose honoured). */
+export function toErrorResponse(error: unknown): { status: number; body: ErrorBody; headers?: Record<string, string | string[]> } {
+  const err = (typeof error === 'object' && error !== null ? error : {}) as HttpLike;
+  const status = statusOf(err);
+  const expose = typeof err.expose === 'boolean' ? err.expose : status < 500;
+  const message = expose && typeof err.message === 'string' ? err.message : (STATUS_CODES[status] ?? 'Error');
+  const code = error instanceof SessionError ? error.code : typeof err.code === 'string' && expose ? err.code : undefined;
+  const body = bodyFor(status, message, code);
+  if (error instanceof SessionValidationError) body.errors = error.errors;
+  const headers = typeof err.headers === 'object' && err.headers !== null ? (err.headers as Record<string, string | string[]>) : undefined;
+  return headers ? { status, body, headers } : { status, body };
+}
+
+/**
+ * The outermost middleware of createApp's apps: errors become JSON responses
+ * (`{ statusCode, code, message, errors? }`); 5xx errors are also emitted as the app's `error`
+ * event, as Koa does, and their messages are hidden unless `expose` is set. Empty 4xx/5xx responses
+ * (no route, 405) get the same JSON shape.
+ */
+export function errorMapper(): Middleware {
+  return async function errorMapper(ctx: Context, next: () => Promise<unknown>): Promise<void> {
+    try {
+      await next();
+    } catch (error) {
+      if (ctx.headerSent || !ctx.writable) {
+        ctx.app.emit('error', error, ctx);
+        return;
+      }
+      const { status, body, headers } = toErrorResponse(error);
+      // As Koa's onerror: drop the handler's headers, but keep the session's Set-Cookie (the commit
+      // already ran), so cookie and store stay consistent.
+      for (const name of ctx.res.getHeaderNames()) if (name !== 'set-cookie') ctx.res.removeHeader(name);
+      if (headers) ctx.set(headers);
+      ctx.status = status;
+      ctx.body = body;
+      if (status >= 500) ctx.app.emit('error', error, ctx);
+      return;
+    }
+    if (ctx.body == null && ctx.status >= 400) {
+      const text = STATUS_CODES[ctx.status] ?? 'Error';
+      const status = ctx.status;
+      ctx.body = bodyFor(status, text);
+      ctx.status = status;
+    }
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * The decorator module's metadata: the only file that touches `Reflect`. Decorators append through
+ * the writers below; `createApp` reads everything once, at startup, through the readers.
+ * Metadata lives on the decorated classes (never in a process global), so two copies of the
+ * library or two apps in one process cannot see each other's registrations.
+ */
+import 'reflect-metadata';
+
+/** HTTP methods a route decorator can declare. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Where a handler parameter's value comes from. */
+export type ParamKind = 'session' | 'body' | 'query' | 'param' | 'ctx';
+
+/** A class, as far as the decorator module is concerned. */
+export type Type<T = unknown> = abstract new (...args: never[]) => T;
+
+/** One decorated handler parameter. */
+export interface ParamMetadata {
+  readonly index: number;
+  readonly kind: ParamKind;
+  /** A field or parameter name (`@Session('user')`, `@Param('id')`). */
+  readonly name?: string;
+  /** An explicit session schema (`@Session(CartSession)`). */
+  readonly schema?: Type;
+}
+
+/** One route of a controller. */
+export interface RouteMetadata {
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly handler: string | symbol;
+}
+
+/** Options of a session schema class (`@SessionSchema`), stored as given. */
+export type SchemaMetadata = Readonly<Record<string, unknown>>;
+
+const CONTROLLER_METADATA = Symbol('koa-typed-session#controller');
+const ROUTES_METADATA = Symbol('koa-typed-session#routes');
+const PARAMS_METADATA = Symbol('koa-typed-session#params');
+const SCHEMA_METADATA = Symbol('koa-typed-session#schema');
+
+/** Marks a class as a controller with a path prefix. */
+export function setControllerPrefix(target: Type, prefix: string): void {
+  Reflect.defineMetadata(CONTROLLER_METADATA, { prefix }, target);
+}
+
+/** The controller's prefix, or `undefined` when the class is not a controller. */
+export function getControllerPrefix(target: Type): string | undefined {
+  const meta = Reflect.getOwnMetadata(CONTROLLER_METADATA, target) as { prefix: string } | undefined;
+  return meta?.prefix;
+}
+
+/** Appends a route. Copy-on-write, so a subclass never edits its parent's list. */
+export function addRoute(target: Type, route: RouteMetadata): void {
+  const routes = (Reflect.getMetadata(ROUTES_METADATA, target) as RouteMetadata[] | undefined) ?? [];
+  Reflect.defineMetadata(ROUTES_METADATA, [...routes, route], target);
+}
+
+/** The routes of a controller (inherited ones included), in declaration order. */
+export function getRoutes(target: Type): readonly RouteMetadata[] {
+  return (Reflect.getMetadata(ROUTES_METADATA, target) as RouteMetadata[] | undefined) ?? [];
+}
+
+/** Records one decorated parameter of `target.prototype[handler]`. */
+export function addParam(target: Type, handler: string | symbol, param: ParamMetadata): void {
+  const params = (Reflect.getOwnMetadata(PARAMS_METADATA, target, handler) as ParamMetadata[] | undefined) ?? [];
+  Reflect.defineMetadata(PARAMS_METADATA, [...params, param], target, handler);
+}
+
+/** The decorated parameters of a handler, by index. */
+export function getParams(target: Type, handler: string | symbol): readonly ParamMetadata[] {
+  const params = (Reflect.getMetadata(PARAMS_METADATA, target, handler) as ParamMetadata[] | undefined) ?? [];
+  return [...params].sort((a, b) => a.index - b.index);
+}
+
+/** The parameter types TypeScript emitted for a handler (`emitDecoratorMetadata`). */
+export function getParamTypes(target: Type, handler: string | symbol): readonly unknown[] | undefined {
+  return Reflect.getMetadata('design:paramtypes', target.prototype as object, handler) as unknown[] | undefined;
+}
+
+/** Stores a session schema's options on its class. */
+export function setSchemaOptions(target: Type, options: SchemaMetadata): void {
+  Reflect.defineMetadata(SCHEMA_METADATA, options, target);
+}
+
+/** A session schema's options, or `undefined` when the class has no `@SessionSchema`. */
+export function getSchemaOptions(target: Type): SchemaMetadata | undefined {
+  return Reflect.getMetadata(SCHEMA_METADATA, target) as SchemaMetadata | undefined;
+}

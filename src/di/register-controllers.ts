@@ -1,0 +1,91 @@
+/**
+ * Compiles controllers into `@koa/router` routes, once, at startup (the shape of Nest's
+ * RouterExecutionContext): each decorated parameter becomes an extractor closure, so a request only
+ * runs closures; it never reads metadata.
+ */
+import type { Context, Middleware } from 'koa';
+import { Router } from '@koa/router';
+import type { DependencyContainer } from 'tsyringe';
+import { SessionConfigError } from '../core/errors';
+import { getControllerPrefix, getParams, getParamTypes, getRoutes, type ParamMetadata, type Type } from './metadata';
+import type { RequestScope } from './request-scope';
+
+/** Produces one argument of a handler from the request. */
+type Extractor = (ctx: Context) => unknown;
+
+const none: Extractor = () => undefined;
+
+function pick(source: unknown, name: string | undefined): unknown {
+  if (name === undefined) return source;
+  return (source as Record<string, unknown> | undefined | null)?.[name];
+}
+
+/** Joins a controller prefix and a route path: `('/cart', '/')` -> `/cart`, `('/', '/x')` -> `/x`. */
+export function joinPath(prefix: string, path: string): string {
+  const joined = `/${prefix}/${path}`.replace(/\/{2,}/g, '/');
+  return joined.length > 1 && joined.endsWith('/') ? joined.slice(0, -1) : joined;
+}
+
+function extractor(param: ParamMetadata, paramType: unknown, scope: RequestScope, where: string): Extractor {
+  switch (param.kind) {
+    case 'body':
+      return (ctx) => pick((ctx.request as { body?: unknown }).body, param.name);
+    case 'query':
+      return (ctx) => pick(ctx.query, param.name);
+    case 'param':
+      return (ctx) => pick((ctx as { params?: unknown }).params ?? {}, param.name);
+    case 'ctx':
+      return (ctx) => ctx;
+    case 'session': {
+      if (!scope.sessionsEnabled) {
+        throw new SessionConfigError('imports', `has no SessionModule, but ${where} uses @Session()`, 'Add `SessionModule.forRoot({...})` to the imports of createApp().');
+      }
+      if (param.name !== undefined) return (ctx) => pick(ctx.session, param.name);
+      const schema = scope.schemaFor(param.schema ?? paramType, where);
+      if (!schema) return (ctx) => ctx.session;
+      return () => scope.require('@Session()').get(schema);
+    }
+  }
+}
+
+/** Builds the Koa middleware of one handler: extract the arguments, call, turn the result into the body. */
+function compileHandler(ctrl: Type, instance: object, handler: string | symbol, scope: RequestScope): Middleware {
+  const name = `${ctrl.name}.${String(handler)}()`;
+  const fn = (instance as Record<string | symbol, unknown>)[handler];
+  if (typeof fn !== 'function') {
+    throw new SessionConfigError('controllers', `route ${name} is not a method`, 'Put @Get/@Post/... on methods only.');
+  }
+  const types = getParamTypes(ctrl, handler) ?? [];
+  const params = getParams(ctrl, handler);
+  const argc = Math.max(fn.length, ...params.map((p) => p.index + 1));
+  const extractors: Extractor[] = new Array<Extractor>(argc).fill(none);
+  for (const param of params) extractors[param.index] = extractor(param, types[param.index], scope, `${name} parameter ${param.index}`);
+
+  return async function route(ctx: Context): Promise<void> {
+    const args = new Array<unknown>(argc);
+    for (let i = 0; i < argc; i++) {
+      const value = extractors[i]!(ctx);
+      args[i] = value instanceof Promise ? await value : value;
+    }
+    const result: unknown = await (fn as (...a: unknown[]) => unknown).apply(instance, args);
+    if (result !== undefined) ctx.body = result;
+    // A handler that returns nothing answers 204, not Koa's default 404.
+    else if (ctx.body == null && ctx.status === 404) ctx.status = 204;
+  };
+}
+
+/** Resolves each controller once (from the app's container) and registers its routes. */
+export function registerControllers(controllers: readonly Type[], container: DependencyContainer, scope: RequestScope): Router {
+  const router = new Router();
+  for (const ctrl of controllers) {
+    const prefix = getControllerPrefix(ctrl);
+    if (prefix === undefined) {
+      throw new SessionConfigError('controllers', `contains ${ctrl.name || String(ctrl)}, which has no @Controller() decorator`, 'Decorate the class with @Controller(prefix).');
+    }
+    const instance = container.resolve(ctrl as unknown as new () => object);
+    for (const { method, path, handler } of getRoutes(ctrl)) {
+      router.register(joinPath(prefix, path), [method], compileHandler(ctrl, instance, handler, scope));
+    }
+  }
+  return router;
+}

@@ -1,0 +1,70 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Context, Middleware } from 'koa';
+import { SessionStateError } from '../core/errors';
+import { RequestState } from './request-state';
+import { compileSchema, type CompiledSchema } from './validate-session';
+
+/**
+ * An app's request scope: an AsyncLocalStorage holding the current request's {@link RequestState},
+ * so that `SessionService` (a singleton per app) finds the right session in any service, however
+ * deep, without `ctx` being passed around. One per app: two apps never share state.
+ */
+export class RequestScope {
+  private readonly storage = new AsyncLocalStorage<RequestState>();
+  /** Compiled schemas of this app, by class: metadata is read once per class. */
+  private readonly schemas = new Map<unknown, CompiledSchema | undefined>();
+  /** Whether the app has the session middleware (set by createApp). */
+  sessionsEnabled = false;
+
+  /** The schema for a class (compiled on first use, then cached); `undefined` for untyped. */
+  schemaFor(type: unknown, where: string): CompiledSchema | undefined {
+    if (this.schemas.has(type)) return this.schemas.get(type);
+    const schema = compileSchema(type, where);
+    this.schemas.set(type, schema);
+    return schema;
+  }
+
+  /** The current request's state. @throws SessionStateError outside a request or after it ended. */
+  require(operation: string): RequestState {
+    const state = this.storage.getStore();
+    if (!state) {
+      throw new SessionStateError(
+        `SessionService.${operation} was used outside a request. It works while an app from createApp() handles a ` +
+          'request: in a controller, or in a service a controller calls. There is no current session elsewhere.',
+      );
+    }
+    if (state.closed) {
+      throw new SessionStateError(
+        `SessionService.${operation} was used after its request had finished (e.g. from a timer). ` +
+          'Its session is already committed: finish session work before the handler returns.',
+      );
+    }
+    return state;
+  }
+
+  /**
+   * The middleware that opens the scope. Mounted inside the session middleware, so that typed
+   * edits are written back into `ctx.session` before the engine commits.
+   */
+  middleware(): Middleware {
+    const { storage } = this;
+    const scope = this;
+    return async function sessionScope(ctx: Context, next: () => Promise<unknown>): Promise<void> {
+      const state = new RequestState(ctx, scope.sessionsEnabled);
+      try {
+        await storage.run(state, next);
+      } catch (err) {
+        // Like koa-session, a failed request still commits its changes, but never invalid ones;
+        // the handler's own error is the one reported.
+        await state.flush().catch(() => undefined);
+        state.closed = true;
+        throw err;
+      }
+      try {
+        await state.flush();
+      } finally {
+        state.closed = true;
+      }
+    };
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Session schemas: compiling a class into a validation policy (once), and the conversions between
+ * stored data and instances (class-transformer) and their validation (class-validator).
+ */
+import { instanceToPlain, plainToInstance } from 'class-transformer';
+import { validate, type ValidationError, type ValidatorOptions } from 'class-validator';
+import { SessionConfigError, type SessionFieldError } from '../core/errors';
+import { Session as EngineSession } from '../core/session';
+import { getSchemaOptions, type Type } from './metadata';
+
+/**
+ * Options of `@SessionSchema()`: class-validator's options (whitelist, forbidNonWhitelisted,
+ * forbidUnknownValues, groups, skipMissingProperties...) plus the policy for stored data that
+ * fails the schema when it is loaded.
+ */
+export interface SessionSchemaOptions extends ValidatorOptions {
+  /**
+   * `'reset'`: replace the stored data with a fresh instance and emit `session:invalid` on the app
+   * (with the validation errors). `'reject'`: fail the request with a `SessionValidationError`.
+   * @default 'reset'
+   */
+  onInvalid?: 'reset' | 'reject';
+}
+
+/** A schema class with its options resolved: what the request path uses. */
+export interface CompiledSchema<T extends object = object> {
+  readonly type: new () => T;
+  readonly name: string;
+  readonly onInvalid: 'reset' | 'reject';
+  readonly validator: ValidatorOptions;
+}
+
+// Types that can never describe a session. `Object` (interfaces, records, `any`) means "untyped".
+const NOT_A_SCHEMA = new Set<unknown>([String, Number, Boolean, Symbol, BigInt, Array, Function, Promise, Date, Map, Set]);
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Turns a parameter type or an explicit class into a schema; `undefined` means untyped.
+ * @throws SessionConfigError when the type cannot be a session schema (at startup).
+ */
+export function compileSchema(type: unknown, where: string): CompiledSchema | undefined {
+  // `Object` (interfaces, records, any) and the session class itself (or the `Session` name, which
+  // is also the decorator and shares the class's prototype) mean "untyped".
+  if (type === undefined || type === Object || (type as { prototype?: unknown } | null)?.prototype === EngineSession.prototype) return undefined;
+  if (typeof type !== 'function' || NOT_A_SCHEMA.has(type)) {
+    const name = typeof type === 'function' ? type.name : String(type);
+    throw new SessionConfigError(
+      '@Session()',
+      `on ${where} has the type ${name}, which cannot hold a session`,
+      "Type the parameter with a schema class, use `@Session('field')` for one value, or `Record<string, unknown>` for the untyped session.",
+    );
+  }
+  const ctor = type as Type<object>;
+  if (ctor.length > 0) {
+    throw new SessionConfigError(
+      '@Session()',
+      `on ${where} uses the schema ${ctor.name}, whose constructor takes arguments`,
+      'A session schema is created with `new Schema()` for fresh sessions: give every constructor parameter a default, or remove the constructor.',
+    );
+  }
+  const { onInvalid = 'reset', ...validator } = (getSchemaOptions(ctor) ?? {}) as SessionSchemaOptions;
+  if (onInvalid !== 'reset' && onInvalid !== 'reject') {
+    throw new SessionConfigError('onInvalid', `of @SessionSchema on ${ctor.name} must be 'reset' or 'reject', got ${String(onInvalid)}`, "Use `onInvalid: 'reset'` (the default).");
+  }
+  return {
+    type: ctor as unknown as new () => object,
+    name: ctor.name,
+    onInvalid,
+    // Values and targets are kept out of the errors: they would echo session data to clients.
+    validator: { forbidUnknownValues: true, ...validator, validationError: { target: false, value: false } },
+  };
+}
+
+/** A deep, JSON-shaped copy of stored data without prototype-polluting keys (see routing-controllers#518). */
+export function readData(data: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(data), (key, value: unknown) => (UNSAFE_KEYS.has(key) ? undefined : value)) as Record<string, unknown>;
+}
+
+/** Stored data to an instance: initialisers give the defaults; `@Type` restores nested classes and Dates. */
+export function toInstance<T extends object>(schema: CompiledSchema<T>, data: Record<string, unknown>): T {
+  return plainToInstance(schema.type, data, { exposeDefaultValues: true });
+}
+
+/** An instance back to data, honouring class-transformer's `@Exclude`/`@Expose`/`@Transform`. */
+export function toPlain(instance: object): Record<string, unknown> {
+  return instanceToPlain(instance) as Record<string, unknown>;
+}
+
+/** Validates an instance against its schema; an empty list means valid. */
+export async function check(schema: CompiledSchema, instance: object): Promise<SessionFieldError[]> {
+  const errors = await validate(instance, schema.validator);
+  return errors.map(toFieldError);
+}
+
+function toFieldError(error: ValidationError): SessionFieldError {
+  const field: SessionFieldError = { property: error.property, constraints: { ...error.constraints } };
+  if (error.children?.length) field.children = error.children.map(toFieldError);
+  return field;
+}
