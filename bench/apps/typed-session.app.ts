@@ -1,0 +1,34 @@
+import Koa from 'koa';
+import { MemoryStore, session, type KoaSessionOptions } from 'koa-typed-session';
+import { BENCH_KEYS, counter } from './counter';
+
+/** A 43-character secret for the encrypted scenario (the `encrypt` option wants >= 32). */
+export const BENCH_ENCRYPTION_KEY = 'bench-encryption-key-0123456789-abcdefghijk';
+
+function withTypedSession(options: KoaSessionOptions): Koa {
+  const app = new Koa();
+  app.keys = BENCH_KEYS;
+  app.use(session(options, app));
+  app.use(counter);
+  return app;
+}
+
+/** Ours, signed cookies (the default, as in koa-session). */
+export function typedSessionSigned(): Koa {
+  return withTypedSession({});
+}
+
+/** Ours, `signed: false`. */
+export function typedSessionUnsigned(): Koa {
+  return withTypedSession({ signed: false });
+}
+
+/** Ours, AES-256-GCM encrypted cookies. */
+export function typedSessionEncrypted(): Koa {
+  return withTypedSession({ encrypt: { keys: [BENCH_ENCRYPTION_KEY] } });
+}
+
+/** Ours with the bundled MemoryStore (JSON values, TTL, bounded). */
+export function typedSessionMemoryStore(): Koa {
+  return withTypedSession({ store: new MemoryStore({ maxEntries: 100_000 }) });
+}

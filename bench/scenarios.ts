@@ -1,0 +1,102 @@
+/**
+ * What is measured: each scenario is one server (an app from apps/, in its own process) and one
+ * path, with the response every request must get; each row of the table compares two scenarios
+ * measured in the same rounds.
+ */
+import type { Expectation } from './load';
+
+/** One server under load. */
+export interface Scenario {
+  /** Unique id; also the CPU profile's file name. */
+  id: string;
+  /** The app (key of APPS in apps/index.ts). */
+  app: string;
+  /** Path under load. */
+  path: string;
+  /** The first request (no cookie) that gets the cookie replayed by every request; none for bare Koa. */
+  prime?: { path: string; expect: Expectation };
+  expect: Expectation;
+}
+
+/** One line of the results table: a subject and what it is compared with. */
+export interface Row {
+  label: string;
+  subject: string;
+  baseline?: string;
+  /** The target ratio subject/baseline (req/s), from issue 6. */
+  target?: number;
+}
+
+const SIGNED = ['koa.sess', 'koa.sess.sig'];
+const UNSIGNED = ['koa.sess'];
+
+function readWrite(id: string, app: string, setCookies: readonly string[]): Scenario {
+  return {
+    id,
+    app,
+    path: '/',
+    prime: { path: '/', expect: { status: 200, body: '1 views', setCookies } },
+    expect: { status: 200, body: '2 views', setCookies },
+  };
+}
+
+function readOnly(id: string, app: string, setCookies: readonly string[]): Scenario {
+  return {
+    id,
+    app,
+    path: '/read',
+    prime: { path: '/', expect: { status: 200, body: '1 views', setCookies } },
+    // Nothing changed: neither library may write a cookie.
+    expect: { status: 200, body: '1 views', setCookies: [] },
+  };
+}
+
+/** With a store every request writes the record the next one reads: the count only grows. */
+function storeReadWrite(id: string, app: string): Scenario {
+  const grows = (body: string): boolean => /^\d+ views$/.test(body) && Number.parseInt(body, 10) >= 2;
+  return {
+    id,
+    app,
+    path: '/',
+    prime: { path: '/', expect: { status: 200, body: '1 views', setCookies: SIGNED } },
+    expect: { status: 200, body: grows, setCookies: SIGNED },
+  };
+}
+
+/** Every scenario, in the order of one round (pairs side by side). */
+export const SCENARIOS: Scenario[] = [
+  { id: 'bare', app: 'bare', path: '/', expect: { status: 200, body: 'hello', setCookies: [] } },
+  readWrite('koa-session:signed', 'ks-signed', SIGNED),
+  readWrite('ours:signed', 'ours-signed', SIGNED),
+  readOnly('koa-session:signed-read', 'ks-signed', SIGNED),
+  readOnly('ours:signed-read', 'ours-signed', SIGNED),
+  readWrite('koa-session:unsigned', 'ks-unsigned', UNSIGNED),
+  readWrite('ours:unsigned', 'ours-unsigned', UNSIGNED),
+  // AES-GCM authenticates the value itself: no `.sig` cookie.
+  readWrite('ours:encrypted', 'ours-encrypted', UNSIGNED),
+  storeReadWrite('koa-session:map-store', 'ks-map-store'),
+  storeReadWrite('ours:memory-store', 'ours-memory-store'),
+  storeReadWrite('koa-session:redis', 'ks-redis'),
+  storeReadWrite('ours:redis', 'ours-redis'),
+  readWrite('routing-controllers:koa-session', 'rc-koa-session', SIGNED),
+  readWrite('ours:decorators', 'ours-decorators', SIGNED),
+];
+
+/** The results table. */
+export const ROWS: Row[] = [
+  { label: 'bare Koa, no session', subject: 'bare' },
+  { label: 'signed cookie, read+write', subject: 'ours:signed', baseline: 'koa-session:signed', target: 2 },
+  { label: 'signed cookie, read-only', subject: 'ours:signed-read', baseline: 'koa-session:signed-read', target: 2 },
+  { label: 'unsigned cookie, read+write', subject: 'ours:unsigned', baseline: 'koa-session:unsigned' },
+  { label: 'encrypted (ours) vs koa-session signed', subject: 'ours:encrypted', baseline: 'koa-session:signed', target: 1 },
+  { label: 'in-process store (Map / MemoryStore)', subject: 'ours:memory-store', baseline: 'koa-session:map-store', target: 1.5 },
+  { label: 'Redis store (koa-redis / RedisStore)', subject: 'ours:redis', baseline: 'koa-session:redis', target: 1.5 },
+  {
+    label: 'decorators + validated @Session() vs routing-controllers',
+    subject: 'ours:decorators',
+    baseline: 'routing-controllers:koa-session',
+    target: 1.5,
+  },
+  // At most 25% slower than the plain middleware: a ratio of at least 0.75.
+  { label: 'decorators vs our plain middleware (signed)', subject: 'ours:decorators', baseline: 'ours:signed', target: 0.75 },
+];
