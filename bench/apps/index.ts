@@ -30,11 +30,7 @@ export const APPS: Record<string, Factory> = {
   'ours-unsigned': async () => (await import('./typed-session.app')).typedSessionUnsigned(),
   'ours-encrypted': async () => (await import('./typed-session.app')).typedSessionEncrypted(),
   'ours-memory-store': async () => (await import('./typed-session.app')).typedSessionMemoryStore(),
-  'ours-redis': () => {
-    throw new Unavailable('RedisStore is not exported by koa-typed-session yet (issue 4)');
-  },
+  'ours-redis': async (env) => (await import('./typed-session.app')).typedSessionRedis(needRedis(env)),
   'rc-koa-session': async () => (await import('./routing-controllers.app')).routingControllersApp(),
-  'ours-decorators': () => {
-    throw new Unavailable('the decorator module (createApp) is not exported by koa-typed-session yet (issue 3)');
-  },
+  'ours-decorators': async () => (await import('./decorator.app')).decoratorApp(),
 };

@@ -1,5 +1,5 @@
 import Koa from 'koa';
-import { MemoryStore, session, type KoaSessionOptions } from 'koa-typed-session';
+import { MemoryStore, RedisStore, session, type KoaSessionOptions } from 'koa-typed-session';
 import { BENCH_KEYS, counter } from './counter';
 
 /** A 43-character secret for the encrypted scenario (the `encrypt` option wants >= 32). */
@@ -31,4 +31,9 @@ export function typedSessionEncrypted(): Koa {
 /** Ours with the bundled MemoryStore (JSON values, TTL, bounded). */
 export function typedSessionMemoryStore(): Koa {
   return withTypedSession({ store: new MemoryStore({ maxEntries: 100_000 }) });
+}
+
+/** Ours with RedisStore (ioredis) on the benchmark's redis-server. */
+export function typedSessionRedis(redisUrl: string): Koa {
+  return withTypedSession({ store: new RedisStore({ url: redisUrl }) });
 }
