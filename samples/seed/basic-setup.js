@@ -26,5 +26,7 @@ module.exports = { createApp };
 // Listen only when run directly (`node samples/seed/basic-setup.js`), so tests can import the factory.
 if (require.main === module) {
   const port = Number(process.env.PORT ?? 3000);
-  const server = createApp().listen(port, () => console.log(`basic-setup listening on http://localhost:${server.address().port}`));
+  const server = createApp().listen(port, () =>
+    console.log(`basic-setup listening on http://localhost:${server.address().port}`),
+  );
 }

@@ -36,5 +36,7 @@ module.exports = { createApp };
 
 if (require.main === module) {
   const port = Number(process.env.PORT ?? 3000);
-  const server = createApp().listen(port, () => console.log(`config listening on http://localhost:${server.address().port}`));
+  const server = createApp().listen(port, () =>
+    console.log(`config listening on http://localhost:${server.address().port}`),
+  );
 }

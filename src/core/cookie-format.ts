@@ -12,7 +12,7 @@ export const EPOCH = new Date(0);
 export const MAX_COOKIE_BYTES = 4096;
 
 // RFC 7230 field-content, as `cookies` checks names and values.
-const FIELD_CONTENT = /^[\u0009\u0020-\u007e\u0080-\u00ff]+$/;
+const FIELD_CONTENT = /^[\t\u0020-\u007e\u0080-\u00ff]+$/;
 
 /** True when `cookies` would accept this as a cookie value (no `;`, no control characters). */
 export function isValidCookieValue(value: string): boolean {

@@ -20,7 +20,7 @@ export type MaxAge = number | 'session';
  * code written for koa-session compiles unchanged. Declared keys get their declared types.
  */
 export interface SessionData {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- koa-session compatibility, see above
   [key: string]: any;
 }
 

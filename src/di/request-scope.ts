@@ -48,6 +48,7 @@ export class RequestScope {
    */
   middleware(): Middleware {
     const { storage } = this;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the returned middleware is a named function (Koa logs its name)
     const scope = this;
     return async function sessionScope(ctx: Context, next: () => Promise<unknown>): Promise<void> {
       const state = new RequestState(ctx, scope.sessionsEnabled);

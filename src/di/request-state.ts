@@ -49,7 +49,7 @@ function resetInPlace(instance: object, type: new () => object): void {
 export class RequestState {
   /** Set when the request's middleware chain has finished: later use is an error. */
   closed = false;
-  private readonly loads = new Map<Function, Promise<Binding>>();
+  private readonly loads = new Map<object, Promise<Binding>>();
   private readonly bound: Binding[] = [];
 
   constructor(
@@ -115,7 +115,7 @@ export class RequestState {
       const plain = toPlain(binding.instance);
       const next = perKey(plain);
       if (session) {
-        for (const [key, json] of next) if (binding.base.get(key) !== json) (session as SessionData)[key] = JSON.parse(json);
+        for (const [key, json] of next) if (binding.base.get(key) !== json) (session as SessionData)[key] = JSON.parse(json) as unknown;
         for (const key of binding.base.keys()) if (!next.has(key)) Reflect.deleteProperty(session, key);
       }
       binding.base = next;
@@ -139,7 +139,7 @@ export class RequestState {
 
   private replaceAll(session: EngineSession, data: Record<string, unknown>): void {
     this.clearData(session);
-    for (const [key, json] of perKey(data)) (session as SessionData)[key] = JSON.parse(json);
+    for (const [key, json] of perKey(data)) (session as SessionData)[key] = JSON.parse(json) as unknown;
   }
 
   private emitInvalid(schema: CompiledSchema, value: unknown, errors: SessionFieldError[]): void {

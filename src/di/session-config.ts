@@ -15,7 +15,7 @@ export function checkKeys(option: string, keys: unknown): string[] {
   if (!Array.isArray(keys) || keys.length === 0 || !keys.every((k) => typeof k === 'string' && k.length > 0)) {
     throw new SessionConfigError(option, 'must be a non-empty array of non-empty strings', "For example `keys: [process.env.SESSION_SECRET!]` (newest key first).");
   }
-  return [...keys];
+  return [...(keys as string[])];
 }
 
 /**

@@ -69,7 +69,7 @@ export const SessionModule = {
       name: 'SessionModule',
       async: true,
       async register(container) {
-        const deps = inject.map((token) => container.resolve(token)) as never[];
+        const deps = inject.map((token) => container.resolve<unknown>(token)) as never[];
         registerSessionModule(container, await useFactory(...deps));
       },
     };

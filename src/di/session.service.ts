@@ -106,7 +106,7 @@ export class SessionService {
   touch(): void {
     const session = this.scope.require('touch()').session();
     if (!session || (session.isNew && !session.populated)) return;
-    // Re-assigning maxAge is the engine's way of forcing the next commit to save.
+    // eslint-disable-next-line no-self-assign -- re-assigning maxAge is the engine's way of forcing the next commit to save
     session.maxAge = session.maxAge;
   }
 }

@@ -17,8 +17,12 @@ describe.each(variants('api-examples'))('seed sample: setting, getting, destroyi
 
     const destroyed = await agent.get('/destroy').set('Cookie', cookie).expect(200, 'Session Destroyed');
     // Both cookies are cleared with an expiry in 1970, as koa-session does.
-    expect(findCookie(destroyed, 'koa.sess')).toBe('koa.sess=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT; httponly');
-    expect(findCookie(destroyed, 'koa.sess.sig')).toMatch(/^koa\.sess\.sig=[\w-]{27}; path=\/; expires=Thu, 01 Jan 1970/);
+    expect(findCookie(destroyed, 'koa.sess')).toBe(
+      'koa.sess=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT; httponly',
+    );
+    expect(findCookie(destroyed, 'koa.sess.sig')).toMatch(
+      /^koa\.sess\.sig=[\w-]{27}; path=\/; expires=Thu, 01 Jan 1970/,
+    );
 
     // The browser now sends the cleared (empty) cookie: no session any more.
     await agent.get('/get').set('Cookie', cookieHeader(destroyed)).expect(200, 'Hello, undefined');

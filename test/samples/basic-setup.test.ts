@@ -26,7 +26,9 @@ describe.each(variants('basic-setup'))('seed sample: basic setup (views counter)
   it('starts over, without a 500, when the cookie was tampered with', async () => {
     const app = createApp();
     const res = await request(app.callback()).get('/').expect(200, '1 views');
-    const forged = Buffer.from(JSON.stringify({ view: 1000, _expire: Date.now() + 60_000, _maxAge: 60_000 })).toString('base64');
+    const forged = Buffer.from(JSON.stringify({ view: 1000, _expire: Date.now() + 60_000, _maxAge: 60_000 })).toString(
+      'base64',
+    );
     const tampered = cookieHeader(res).replace(/koa\.sess=[^;]+/, `koa.sess=${forged}`);
     const again = await request(app.callback()).get('/').set('Cookie', tampered).expect(200, '1 views');
     expect(setCookies(again).length).toBeGreaterThan(0);

@@ -34,7 +34,10 @@ describe.each(variants('renew'))('seed sample: session renew, %s', (_name, load)
     expect(firstExpire).toBe(now + 24 * HOUR);
 
     now += 13 * HOUR;
-    const renewed = await request(app.callback()).get('/').set('Cookie', cookieHeader(set)).expect(200, 'User: JohnDoe');
+    const renewed = await request(app.callback())
+      .get('/')
+      .set('Cookie', cookieHeader(set))
+      .expect(200, 'User: JohnDoe');
     expect(findCookie(renewed, 'koa.sess')).toMatch(/; expires=/);
     expect(expireOf(cookieHeader(renewed))).toBe(now + 24 * HOUR);
 

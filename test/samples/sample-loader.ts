@@ -45,8 +45,8 @@ export function loadJsSample(name: SampleName, impl: SessionImpl = 'dist'): Samp
   jest.isolateModules(() => {
     jest.doMock('koa-typed-session', () =>
       impl === 'dist'
-        ? jest.requireActual<unknown>(DIST_ENTRY)
-        : jest.requireActual<{ default: unknown }>('koa-session').default,
+        ? jest.requireActual<object>(DIST_ENTRY)
+        : jest.requireActual<{ default: object }>('koa-session').default,
     );
     sample = jest.requireActual<SampleModule>(join(ROOT, 'samples', 'seed', `${name}.js`));
   });
