@@ -35,11 +35,11 @@ export class SessionService {
    * policy applies) and shared with every `@Session()` of that class in this request. Its edits
    * are validated and committed when the request ends, or at `save()` / `regenerate()`.
    */
-  get<T extends object>(schema: Type<T>): Promise<T> {
+  async get<T extends object>(schema: Type<T>): Promise<T> {
     const state = this.scope.require('get()');
     const compiled = this.scope.schemaFor(schema, `SessionService.get(${schema.name})`);
-    if (!compiled) return Promise.resolve(state.session() as unknown as T);
-    return state.get(compiled) as Promise<T>;
+    if (!compiled) return state.session() as unknown as T;
+    return (await state.get(compiled)) as T;
   }
 
   /** The untyped session (`ctx.session`), or `null` after `destroy()`. Typed edits reach it at save/commit. */
@@ -47,7 +47,7 @@ export class SessionService {
     return this.scope.require('session').session();
   }
 
-  /** The session's store id (`ctx.sessionId`); `undefined` in cookie mode, or before a new session is saved. */
+  /** The session's store id (`ctx.sessionId`), also for a new session (the id it will be saved under); `undefined` in cookie mode. */
   get id(): string | undefined {
     const state = this.scope.require('id');
     state.session();

@@ -1,0 +1,161 @@
+import { IsInt, IsOptional, IsString, Min } from 'class-validator';
+import { injectable } from 'tsyringe';
+import { Body, Controller, Get, MemoryStore, Post, Session, SessionModule, SessionService, createApp } from 'koa-typed-session';
+import { cookieHeader, request, setCookies } from '../helpers/app';
+
+class AccountSession {
+  @IsOptional() @IsString() user?: string;
+  @IsInt() @Min(0) visits = 0;
+}
+
+/** A service two levels below the controller: it never sees ctx. */
+@injectable()
+class AuditService {
+  constructor(private readonly sessions: SessionService) {}
+
+  async visits(): Promise<number> {
+    return (await this.sessions.get(AccountSession)).visits;
+  }
+}
+
+@injectable()
+class AccountService {
+  constructor(
+    private readonly sessions: SessionService,
+    readonly audit: AuditService,
+  ) {}
+
+  async login(name: string, keepData: boolean): Promise<AccountSession> {
+    await this.sessions.regenerate({ keepData });
+    const account = await this.sessions.get(AccountSession);
+    account.user = name;
+    return account;
+  }
+
+  async visit(): Promise<number> {
+    const account = await this.sessions.get(AccountSession);
+    account.visits++;
+    return this.audit.visits();
+  }
+}
+
+@Controller('/')
+class AccountController {
+  constructor(
+    private readonly accounts: AccountService,
+    private readonly sessions: SessionService,
+  ) {}
+
+  @Post('/visit')
+  async visit(@Session() s: AccountSession) {
+    const fromService = await this.accounts.visit();
+    return { fromService, fromParam: s.visits, id: this.sessions.id ?? null, isNew: this.sessions.isNew };
+  }
+
+  @Post('/login')
+  async login(@Body('name') name: string, @Body('keepData') keepData: boolean, @Session() s: AccountSession) {
+    const before = this.sessions.id;
+    const account = await this.accounts.login(name, keepData);
+    return { before: before ?? null, after: this.sessions.id ?? null, same: account === s, user: s.user, visits: s.visits };
+  }
+
+  @Post('/login-then-edit')
+  async loginThenEdit(@Session() s: AccountSession) {
+    await this.sessions.regenerate();
+    s.user = 'late';
+    return { id: this.sessions.id };
+  }
+
+  @Get('/me')
+  me(@Session() s: AccountSession) {
+    return { user: s.user ?? null, visits: s.visits, isNew: this.sessions.isNew };
+  }
+
+  @Post('/logout')
+  logout(@Session() s: AccountSession) {
+    this.sessions.destroy();
+    s.user = 'ignored after destroy';
+  }
+
+  @Post('/save')
+  async save(@Session() s: AccountSession) {
+    s.visits = 100;
+    await this.sessions.save();
+    return { saved: this.sessions.session?.visits };
+  }
+
+  @Post('/touch')
+  touch() {
+    this.sessions.touch();
+  }
+}
+
+function build(store = new MemoryStore()) {
+  const app = createApp({ keys: ['k'], imports: [SessionModule.forRoot({ store })], controllers: [AccountController] });
+  return { app, store, agent: request(app.callback()) };
+}
+
+const idOf = (res: { headers: Record<string, unknown> }) => /koa\.sess=([^;]+)/.exec(cookieHeader(res))?.[1];
+
+describe('SessionService', () => {
+  it('works in a nested service and shares the live instance with @Session()', async () => {
+    const { agent } = build();
+    const first = await agent.post('/visit').expect(200);
+    // In store mode a new session already has the id it will be saved under.
+    expect(first.body).toMatchObject({ fromService: 1, fromParam: 1, id: idOf(first), isNew: true });
+    const second = await agent.post('/visit').set('Cookie', cookieHeader(first)).expect(200);
+    expect(second.body).toMatchObject({ fromService: 2, fromParam: 2, id: idOf(first), isNew: false });
+  });
+
+  it('regenerate() moves the session to a new id, destroys the old record and keeps the injected object usable', async () => {
+    const { agent, store } = build();
+    const visit = await agent.post('/visit').expect(200);
+    const oldId = idOf(visit)!;
+    const login = await agent.post('/login').set('Cookie', cookieHeader(visit)).send({ name: 'ada', keepData: true }).expect(200);
+    expect(login.body).toMatchObject({ before: oldId, same: true, user: 'ada', visits: 1 });
+    expect(login.body.after).not.toBe(oldId);
+    expect(idOf(login)).toBe(login.body.after);
+    expect(await store.get(oldId, undefined, { rolling: false, ctx: undefined })).toBeUndefined();
+    await agent.get('/me').set('Cookie', cookieHeader(login)).expect(200, { user: 'ada', visits: 1, isNew: false });
+    // The old cookie no longer opens the session.
+    await agent.get('/me').set('Cookie', cookieHeader(visit)).expect(200, { user: null, visits: 0, isNew: true });
+  });
+
+  it('regenerate({ keepData: false }) starts empty; the injected instance is reset in place', async () => {
+    const { agent } = build();
+    const visit = await agent.post('/visit').expect(200);
+    const login = await agent.post('/login').set('Cookie', cookieHeader(visit)).send({ name: 'bob', keepData: false }).expect(200);
+    expect(login.body).toMatchObject({ same: true, user: 'bob', visits: 0 });
+    await agent.get('/me').set('Cookie', cookieHeader(login)).expect(200, { user: 'bob', visits: 0, isNew: false });
+  });
+
+  it('edits made after regenerate() are committed under the new id', async () => {
+    const { agent } = build();
+    const res = await agent.post('/login-then-edit').expect(200);
+    expect(idOf(res)).toBe(res.body.id);
+    await agent.get('/me').set('Cookie', cookieHeader(res)).expect(200, { user: 'late', visits: 0, isNew: false });
+  });
+
+  it('destroy() removes the session; later edits of the instance are dropped', async () => {
+    const { agent, store } = build();
+    const visit = await agent.post('/visit').expect(200);
+    const out = await agent.post('/logout').set('Cookie', cookieHeader(visit)).expect(204);
+    expect(setCookies(out).join()).toMatch(/koa\.sess=;/);
+    expect(await store.get(idOf(visit)!, undefined, { rolling: false, ctx: undefined })).toBeUndefined();
+  });
+
+  it('save() writes validated typed edits now', async () => {
+    const { agent } = build();
+    const res = await agent.post('/save').expect(200, { saved: 100 });
+    await agent.get('/me').set('Cookie', cookieHeader(res)).expect(200, { user: null, visits: 100, isNew: false });
+  });
+
+  it('touch() re-saves an unchanged session (a rolling refresh on demand), and nothing for a new one', async () => {
+    const { agent } = build();
+    const none = await agent.post('/touch').expect(204);
+    expect(setCookies(none)).toEqual([]);
+    const visit = await agent.post('/visit').expect(200);
+    const touched = await agent.post('/touch').set('Cookie', cookieHeader(visit)).expect(204);
+    expect(idOf(touched)).toBe(idOf(visit));
+  });
+});
