@@ -58,7 +58,7 @@ async function seeded(data: Record<string, unknown>) {
   // A plain request creates the record; the store then gets the invalid data under its id.
   const res = await request(app.callback()).get('/clean').expect(200);
   const id = /koa\.sess=([^;]+)/.exec(cookieHeader(res))![1]!;
-  await store.set(id, { ...data, _expire: Date.now() + 60_000, _maxAge: 60_000 }, 70_000, { rolling: false, changed: true, ctx: undefined });
+  await store.set(id, { ...data, _expire: Date.now() + 60_000, _maxAge: 60_000 }, 70_000);
   return { app, store, id, cookie: cookieHeader(res) };
 }
 
@@ -76,7 +76,7 @@ describe('typed @Session(): stored data that fails the schema on load', () => {
     expect(events[0]!.errors.map((e) => e.property).sort()).toEqual(['user', 'views']);
     expect(events[0]!.errors.find((e) => e.property === 'views')!.constraints).toHaveProperty('min');
     // The reset is written: the store no longer holds the invalid data.
-    const stored = (await store.get(id, undefined, { rolling: false, ctx: undefined })) as Record<string, unknown>;
+    const stored = (await store.get(id)) as Record<string, unknown>;
     expect(stored.views).toBe(0);
     expect(stored).not.toHaveProperty('user');
   });
@@ -97,14 +97,14 @@ describe('typed @Session(): stored data that fails the schema on load', () => {
     const res = await request(app.callback()).get('/strict').set('Cookie', cookie).expect(400);
     expect(res.body).toMatchObject({ statusCode: 400, code: 'ERR_SESSION_VALIDATION', errors: [{ property: 'views' }] });
     expect(res.body.message).toMatch(/^koa-typed-session: session data does not match StrictSession \(invalid: views\)/);
-    const stored = (await store.get(id, undefined, { rolling: false, ctx: undefined })) as Record<string, unknown>;
+    const stored = (await store.get(id)) as Record<string, unknown>;
     expect(stored.views).toBe('x');
   });
 
   it('applies per-schema options: whitelist strips unknown keys when the instance is saved', async () => {
     const { app, store, id, cookie } = await seeded({ views: 1, stray: 'gone' });
     await request(app.callback()).get('/clean').set('Cookie', cookie).expect(200, { views: 2 });
-    const stored = (await store.get(id, undefined, { rolling: false, ctx: undefined })) as Record<string, unknown>;
+    const stored = (await store.get(id)) as Record<string, unknown>;
     expect(stored).toMatchObject({ views: 2 });
     expect(stored).not.toHaveProperty('stray');
   });
