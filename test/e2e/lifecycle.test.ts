@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { MemoryStore, RedisStore } from 'koa-typed-session';
+import { MemoryStore, RedisStore, type SessionStore } from 'koa-typed-session';
 import { createWebApp } from '../../samples/web/create-web-app';
 import { uniquePrefix, useRedis } from '../helpers/redis';
 import { cookiesByName, launchChromium, screenshot, serve, viewCount, type RunningApp } from './browser';
@@ -7,6 +7,16 @@ import { cookiesByName, launchChromium, screenshot, serve, viewCount, type Runni
 // Chromium computes a cookie's lifetime as Expires minus the response's Date header (both in whole
 // seconds), so a whole number of seconds gives an exact browser-side lifetime.
 const SHORT_MAX_AGE = 1000;
+
+/** A store written for koa-session: get/set/destroy only, no "destroy all sessions of a user". */
+function basicStore(): SessionStore {
+  const records = new Map<string, unknown>();
+  return {
+    get: (key) => records.get(key),
+    set: (key, sess) => void records.set(key, JSON.parse(JSON.stringify(sess))),
+    destroy: (key) => void records.delete(key),
+  };
+}
 
 async function login(page: Page, name: string): Promise<void> {
   await page.goto('/login');
@@ -21,6 +31,7 @@ describe('e2e: session lifecycle in Chromium', () => {
   let cookieApp: RunningApp;
   let shortApp: RunningApp;
   let storeApp: RunningApp;
+  let basicStoreApp: RunningApp;
   let redisApp: RunningApp;
   let redis: { url: string; close(): Promise<void> };
   let redisStore: RedisStore;
@@ -36,14 +47,15 @@ describe('e2e: session lifecycle in Chromium', () => {
     browser = await launchChromium();
     cookieApp = await serve(createWebApp());
     shortApp = await serve(createWebApp({ session: { maxAge: SHORT_MAX_AGE } }));
-    storeApp = await serve(createWebApp({ session: { store: new MemoryStore() } }));
-    // "Log out everywhere" needs a store that indexes sessions by user: RedisStore with userField.
+    // "Log out everywhere" needs a store that indexes sessions by user (`userField`).
+    storeApp = await serve(createWebApp({ session: { store: new MemoryStore({ userField: 'user' }) } }));
+    basicStoreApp = await serve(createWebApp({ session: { store: basicStore() } }));
     redis = await useRedis();
     redisStore = new RedisStore({ url: redis.url, prefix: uniquePrefix('e2e'), userField: 'user' });
     redisApp = await serve(createWebApp({ session: { store: redisStore } }));
   });
   afterAll(async () => {
-    await Promise.all([cookieApp, shortApp, storeApp, redisApp].map((a) => a?.close()));
+    await Promise.all([cookieApp, shortApp, storeApp, basicStoreApp, redisApp].map((a) => a?.close()));
     await redisStore?.quit();
     await redis?.close();
     await browser?.close();
@@ -91,8 +103,8 @@ describe('e2e: session lifecycle in Chromium', () => {
     expect(await viewCount(page)).toBe(1);
   });
 
-  it('hides "Log out everywhere" when the store cannot do it (cookie mode, MemoryStore)', async () => {
-    for (const app of [cookieApp, storeApp]) {
+  it('hides "Log out everywhere" when the store cannot do it (cookie mode, a get/set/destroy store)', async () => {
+    for (const app of [cookieApp, basicStoreApp]) {
       const page = await (await newContext(app)).newPage();
       await login(page, 'Grace');
       expect(await page.locator('#logout-everywhere').count()).toBe(0);
@@ -109,10 +121,14 @@ describe('e2e: session lifecycle in Chromium', () => {
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('"Log out everywhere" ends the sessions of that user in every browser', async () => {
-    const laptop = await (await newContext(redisApp)).newPage();
-    const phone = await (await newContext(redisApp)).newPage();
-    const someoneElse = await (await newContext(redisApp)).newPage();
+  it.each([
+    ['MemoryStore', () => storeApp],
+    ['RedisStore', () => redisApp],
+  ])('"Log out everywhere" (%s) ends the sessions of that user in every browser', async (_store, running) => {
+    const app = running();
+    const laptop = await (await newContext(app)).newPage();
+    const phone = await (await newContext(app)).newPage();
+    const someoneElse = await (await newContext(app)).newPage();
     await login(laptop, 'Linus');
     await login(phone, 'Linus');
     await login(someoneElse, 'Margaret');
