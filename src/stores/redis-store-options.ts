@@ -100,7 +100,9 @@ export function resolveRedisStoreOptions(input: RedisStoreOptions | undefined): 
       fail('cluster', 'must be { nodes: [...], options? }', "For example `cluster: { nodes: [{ host: '127.0.0.1', port: 7000 }] }`.");
     }
     const redisOptions = { ...FAIL_FAST, ...cluster.options?.redisOptions };
-    client = new Cluster(cluster.nodes, { enableOfflineQueue: false, ...cluster.options, redisOptions });
+    // Not `enableOfflineQueue: false` on the Cluster itself: ioredis's own ready check needs that
+    // queue. The store's readiness gate keeps commands from queueing while it is not ready.
+    client = new Cluster(cluster.nodes, { ...cluster.options, redisOptions });
   } else {
     const redisOptions = { ...FAIL_FAST, ...(opts.redis as RedisOptions | undefined) };
     client = url ? new Redis(url, redisOptions) : new Redis(redisOptions);

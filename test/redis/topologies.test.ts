@@ -1,0 +1,77 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Koa from 'koa';
+import Redis from 'ioredis';
+import request from 'supertest';
+import { RedisStore, session } from 'koa-typed-session';
+import { cookieHeader } from '../helpers/app';
+import { freePort, pingRedis, redisServerBinary, startRedisServer, uniquePrefix, type SpawnedRedis } from '../helpers/redis';
+
+/** Login, 20 parallel writers, then "log out everywhere": the store's whole feature set, end to end. */
+async function exercise(store: RedisStore): Promise<void> {
+  const app = new Koa();
+  app.keys = ['k'];
+  app.use(session({ store }, app));
+  app.use(async (ctx) => {
+    if (ctx.path === '/login') ctx.session!.userId = 'ann';
+    else if (ctx.path.startsWith('/set/')) {
+      await new Promise((r) => setTimeout(r, 20));
+      ctx.session![ctx.path.slice(5)] = 1;
+    }
+    ctx.body = Object.keys(ctx.session!.toJSON()).length;
+  });
+  const cookie = cookieHeader(await request(app.callback()).get('/login').expect(200));
+  await Promise.all(Array.from({ length: 20 }, (_, i) => request(app.callback()).get(`/set/k${i}`).set('Cookie', cookie).expect(200)));
+  expect((await request(app.callback()).get('/').set('Cookie', cookie).expect(200)).body).toBe(21);
+  expect(await store.destroyAllOf('ann')).toBe(1);
+  expect((await request(app.callback()).get('/').set('Cookie', cookie).expect(200)).body).toBe(0);
+}
+
+describe('RedisStore on Redis Cluster and Sentinel (real servers)', () => {
+  it('works on a Redis Cluster: every command and script touches a single key (no CROSSSLOT)', async () => {
+    const node: SpawnedRedis = await startRedisServer({ extraArgs: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-announce-ip', '127.0.0.1'] });
+    const admin = new Redis(node.url);
+    let store: RedisStore | undefined;
+    try {
+      await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
+      for (const deadline = Date.now() + 10_000; !String(await admin.call('CLUSTER', 'INFO')).includes('cluster_state:ok'); ) {
+        if (Date.now() > deadline) throw new Error('cluster did not become ready');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      store = new RedisStore({ cluster: { nodes: [{ host: '127.0.0.1', port: node.port }] }, prefix: uniquePrefix('cluster'), userField: 'userId' });
+      await exercise(store);
+    } finally {
+      await store?.quit();
+      admin.disconnect();
+      await node.close();
+    }
+  });
+
+  it('works through Sentinel (the store finds the master by name)', async () => {
+    const master = await startRedisServer();
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'kts-sentinel-'));
+    const conf = join(dir, 'sentinel.conf');
+    writeFileSync(conf, `port ${port}\nbind 127.0.0.1\ndir ${dir}\nsentinel monitor kts 127.0.0.1 ${master.port} 1\n`);
+    const sentinel: ChildProcess = spawn(redisServerBinary(), [conf, '--sentinel'], { stdio: 'ignore' });
+    let store: RedisStore | undefined;
+    try {
+      for (const deadline = Date.now() + 10_000; !(await pingRedis(port)); ) {
+        if (Date.now() > deadline) throw new Error('sentinel did not start');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      store = new RedisStore({ redis: { sentinels: [{ host: '127.0.0.1', port }], name: 'kts' }, prefix: uniquePrefix('sentinel'), userField: 'userId' });
+      await exercise(store);
+    } finally {
+      await store?.quit();
+      await new Promise<void>((resolve) => {
+        sentinel.once('exit', () => resolve());
+        sentinel.kill('SIGKILL');
+      });
+      await master.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
