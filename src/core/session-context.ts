@@ -1,4 +1,4 @@
-import { isPayload } from './codec';
+import { encodeBase64Json, isPayload } from './codec';
 import { MAX_COOKIE_BYTES, serializeCookie } from './cookie-format';
 import { SessionConfigError, SessionCookieError, SessionError, SessionStateError, SessionStoreError } from './errors';
 import { ONE_DAY, type NormalizedOptions } from './options';
@@ -186,6 +186,10 @@ export class SessionContext<Ctx> implements SessionHost {
       this.reject('invalid', undefined, value, 'malformed');
       return this.create();
     }
+    if (!opts.signed && !opts.sealer && opts.defaultCodec && !this.couldHaveWritten(value, data)) {
+      this.reject('invalid', undefined, value, 'malformed');
+      return this.create();
+    }
     const verdict = this.accept(data, undefined);
     if (isThenable(verdict)) return verdict.then((ok) => (ok ? this.create(data as SessionPayload) : this.create()));
     return verdict ? this.create(data as SessionPayload) : this.create();
@@ -195,6 +199,7 @@ export class SessionContext<Ctx> implements SessionHost {
   private accept(data: unknown, key: string | undefined): boolean | Promise<boolean> {
     if (!data) return this.reject('missed', key, data, 'missed');
     if (!isPayload(data)) return this.reject('invalid', key, data, 'not-an-object');
+    if (!couldBePersisted(data)) return this.reject('invalid', key, data, 'malformed');
     const now = this.port.now();
     if (typeof data._expire === 'number' && data._expire < now) return this.reject('expired', key, data, 'expired');
     const limit = this.opts.absoluteTimeout;
@@ -206,6 +211,17 @@ export class SessionContext<Ctx> implements SessionHost {
     const verdict = valid(this.port.ctx, data);
     const judge = (ok: unknown): boolean => (ok ? true : this.reject('invalid', key, data, 'valid-hook'));
     return isThenable(verdict) ? Promise.resolve(verdict).then(judge) : judge(verdict);
+  }
+
+  /**
+   * An unsigned cookie is unauthenticated: accept only what this library could have written (the
+   * canonical base64 JSON, leaving room for the attributes), so that a forged payload cannot grow
+   * past the size limit when the app re-saves it (`1e20` re-prints as 21 digits) and fail with a 500.
+   */
+  private couldHaveWritten(value: string, data: unknown): boolean {
+    const { key, oversizedCookie } = this.opts;
+    if (oversizedCookie === 'error' && key.length + 1 + value.length > MAX_COOKIE_BYTES - ATTRIBUTE_BUDGET) return false;
+    return isPayload(data) && encodeBase64Json(data) === value;
   }
 
   private reject(kind: 'missed' | 'expired' | 'invalid', key: string | undefined, value: unknown, reason: string): false {
@@ -464,6 +480,31 @@ export class SessionContext<Ctx> implements SessionHost {
     }
     this.port.jar.set(opts.key, value, attrs, opts.signed);
   }
+}
+
+/** Bytes kept for `; path=/; expires=...; httponly` and the like when judging an unsigned cookie's size. */
+const ATTRIBUTE_BUDGET = 200;
+/** The largest offset a Date can hold: a larger `_maxAge` would print `expires=Invalid Date`. */
+const MAX_DATE_MS = 8.64e15;
+
+/** Accessors of `Session` (`maxAge`, `externalKey`, ...): assigning one runs the accessor, so toJSON() never persists them. */
+const ACCESSOR_KEYS = Object.entries(Object.getOwnPropertyDescriptors(Session.prototype))
+  .filter(([, descriptor]) => descriptor.get || descriptor.set)
+  .map(([name]) => name);
+
+/**
+ * Whether this library could have persisted the payload: bookkeeping fields of the types it writes,
+ * and no key named after a Session accessor (a forged `maxAge: {}` would run the setter on load).
+ */
+function couldBePersisted(data: SessionPayload): boolean {
+  const { _expire, _maxAge, _session, _created } = data;
+  return (
+    !ACCESSOR_KEYS.some((name) => Object.hasOwn(data, name)) &&
+    (_expire === undefined || typeof _expire === 'number') &&
+    (_maxAge === undefined || (typeof _maxAge === 'number' && Math.abs(_maxAge) < MAX_DATE_MS)) &&
+    (_session === undefined || typeof _session === 'boolean') &&
+    (_created === undefined || typeof _created === 'number')
+  );
 }
 
 const COOKIE_ATTRIBUTES = ['path', 'domain', 'httpOnly', 'sameSite', 'partitioned', 'priority', 'expires', 'overwrite'] as const;
