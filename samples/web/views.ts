@@ -63,8 +63,8 @@ export function homePage(state: PageState): string {
     state,
     `<p>${greeting}</p>
 <p>Pages viewed in this session: <span class="counter" id="views">${state.views}</span></p>
-<p>The count lives in a signed session cookie; it survives navigation and reloads, and is shared by
-every tab of this browser.</p>`,
+<p>The count lives in your session (a signed or encrypted cookie, or a store record whose id the
+cookie carries): it survives navigation and reloads, and every tab of this browser shares it.</p>`,
   );
 }
 
