@@ -1,0 +1,78 @@
+import { IsInt } from 'class-validator';
+import { Controller, Get, Session, SessionConfigError, SessionModule, SessionSchema, createApp } from 'koa-typed-session';
+
+class ArgsSession {
+  @IsInt() n: number;
+  constructor(n: number) {
+    this.n = n;
+  }
+}
+
+@SessionSchema({ onInvalid: 'explode' as never })
+class BadPolicySession {
+  @IsInt() n = 0;
+}
+
+class GoodSession {
+  @IsInt() n = 0;
+}
+
+function configError(build: () => unknown): SessionConfigError {
+  try {
+    build();
+  } catch (err) {
+    expect(err).toBeInstanceOf(SessionConfigError);
+    return err as SessionConfigError;
+  }
+  throw new Error('expected a SessionConfigError');
+}
+
+describe('decorator misuse fails when the app is created, with a message saying how to fix it', () => {
+  it('a primitive @Session() type', () => {
+    @Controller()
+    class C {
+      @Get() h(@Session() s: string) {
+        return s;
+      }
+    }
+    const err = configError(() => createApp({ keys: ['k'], imports: [SessionModule.forRoot()], controllers: [C] }));
+    expect(err.message).toMatch(/C\.h\(\) parameter 0 has the type String, which cannot hold a session.*@Session\('field'\)/);
+  });
+
+  it('a schema whose constructor needs arguments', () => {
+    @Controller()
+    class C {
+      @Get() h(@Session(ArgsSession) s: ArgsSession) {
+        return s;
+      }
+    }
+    expect(configError(() => createApp({ keys: ['k'], imports: [SessionModule.forRoot()], controllers: [C] })).message).toMatch(/ArgsSession, whose constructor takes arguments/);
+  });
+
+  it('an unknown onInvalid policy', () => {
+    @Controller()
+    class C {
+      @Get() h(@Session() s: BadPolicySession) {
+        return s;
+      }
+    }
+    expect(configError(() => createApp({ keys: ['k'], imports: [SessionModule.forRoot()], controllers: [C] })).option).toBe('onInvalid');
+  });
+
+  it('@Session() without a SessionModule', () => {
+    @Controller()
+    class C {
+      @Get() h(@Session() s: GoodSession) {
+        return s;
+      }
+    }
+    const err = configError(() => createApp({ keys: ['k'], controllers: [C] }));
+    expect(err.option).toBe('imports');
+    expect(err.message).toMatch(/SessionModule\.forRoot/);
+  });
+
+  it('a controller without @Controller()', () => {
+    class NotAController {}
+    expect(configError(() => createApp({ keys: ['k'], controllers: [NotAController] })).message).toMatch(/NotAController, which has no @Controller\(\)/);
+  });
+});
