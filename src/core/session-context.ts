@@ -197,7 +197,9 @@ export class SessionContext<Ctx> implements SessionHost {
 
   /** Expiry and validity checks of loaded data; emits the koa-session events on rejection. */
   private accept(data: unknown, key: string | undefined): boolean | Promise<boolean> {
-    if (!data) return this.reject('missed', key, data, 'missed');
+    // A store that returns nothing does not know the id (koa-session's "missed"); a cookie that
+    // decodes to null/0/false is a malformed payload like any other non-object (koa-session: missed).
+    if (!data && this.store) return this.reject('missed', key, data, 'missed');
     if (!isPayload(data)) return this.reject('invalid', key, data, 'not-an-object');
     if (!couldBePersisted(data)) return this.reject('invalid', key, data, 'malformed');
     const now = this.port.now();
@@ -232,7 +234,13 @@ export class SessionContext<Ctx> implements SessionHost {
   /** The cookie's value: signature checked, opened when encrypted. `undefined`: no usable cookie. */
   private readCookie(): string | undefined {
     const { opts } = this;
-    const value = this.port.jar.get(opts.key, opts.signed, () => this.reject('invalid', undefined, undefined, 'bad-signature'));
+    const value = this.port.jar.get(opts.key, opts.signed, (reason) => this.reject('invalid', undefined, undefined, reason));
+    // No browser sends a cookie over the limit, and this library never writes one (unless
+    // `oversizedCookie: 'warn'`): don't spend a decode or a store lookup on it.
+    if (value && value.length > MAX_COOKIE_BYTES) {
+      this.reject('invalid', undefined, undefined, 'oversized');
+      return undefined;
+    }
     if (!value || !opts.sealer) return value;
     const opened = opts.sealer.unseal(value);
     if (!opened) {
@@ -530,4 +538,3 @@ function diff(previous: Map<string, string>, current: SessionData): SessionPatch
   for (const key of previous.keys()) if (!(key in current)) unset.push(key);
   return { set, unset };
 }
-

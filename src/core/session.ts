@@ -18,6 +18,9 @@ export interface CommitOptions {
 
 type Callback = (err?: unknown) => void;
 
+/** Keys of loaded data that are dropped: they would replace the prototype or shadow a method. */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'toJSON', 'save', 'regenerate', 'manuallyCommit', 'commit']);
+
 /**
  * `ctx.session`: the session's data as own properties, plus koa-session's API on the prototype.
  * Keys starting with `_`, `isNew` and function values are never persisted (as in koa-session).
@@ -46,8 +49,9 @@ export class Session {
     for (const key of Object.keys(data)) {
       if (key === '_maxAge') host.maxAge = data._maxAge;
       else if (key === '_session') host.maxAge = 'session';
-      // A `__proto__` key would replace this object's prototype: never copy it.
-      else if (key !== '__proto__') Reflect.set(this, key, data[key]);
+      // A `__proto__` key would replace this object's prototype, and a key named after a method
+      // would shadow the API (a crafted `toJSON: 1` would break every commit): never copy them.
+      else if (!RESERVED_KEYS.has(key)) Reflect.set(this, key, data[key]);
     }
   }
 

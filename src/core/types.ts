@@ -142,9 +142,9 @@ export interface CookieAttributes {
 export interface CookieJar {
   /**
    * The cookie's value; with `signed`, only when `<name>.sig` verifies against a key.
-   * `onTampered` is called when a signature is present but wrong.
+   * `onTampered` is called when the cookie is there but its signature is wrong or missing.
    */
-  get(name: string, signed: boolean, onTampered?: () => void): string | undefined;
+  get(name: string, signed: boolean, onTampered?: (reason: 'bad-signature' | 'missing-signature') => void): string | undefined;
   /** Sets the cookie (and `<name>.sig` when signed). An empty value clears it. */
   set(name: string, value: string, attributes: CookieAttributes, signed: boolean): void;
 }

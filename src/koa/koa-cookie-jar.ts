@@ -92,19 +92,23 @@ export class KoaCookieJar implements CookieJar {
     return signer;
   }
 
-  get(name: string, signed: boolean, onTampered?: () => void): string | undefined {
+  get(name: string, signed: boolean, onTampered?: (reason: 'bad-signature' | 'missing-signature') => void): string | undefined {
     const value = this.read(name);
     if (value === undefined || !signed) return value;
     const sigName = `${name}.sig`;
     const remote = this.read(sigName);
-    if (!remote) return undefined;
+    if (!remote) {
+      // `cookies` silently ignores it; we report it (an unsigned cookie where a signed one belongs).
+      if (value) onTampered?.('missing-signature');
+      return undefined;
+    }
     const data = `${name}=${value}`;
     const signer = this.signer();
     const index = signer.index(data, remote);
     if (index < 0) {
       // As `cookies`: clear the bad signature (path `/`, no overwrite).
       this.push(sigName, '', { path: '/', secure: this.ctx.secure }, false);
-      onTampered?.();
+      onTampered?.('bad-signature');
       return undefined;
     }
     // Signed with an older key: re-sign with the newest, as `cookies` does.

@@ -1,7 +1,7 @@
 /** koa-session contextstore.test #81-#113: a `ContextStore` class instantiated per request. */
 import Koa from 'koa';
 import { session, SessionConfigError } from 'koa-typed-session';
-import { cookieHeader, createTestApp, request, setCookies, sleep } from './support/http';
+import { cookieHeader, createTestApp, freezeTime, request, setCookies } from './support/http';
 import { contextStoreClass } from './support/stores';
 
 function genid(ctx: Koa.Context): string {
@@ -152,6 +152,7 @@ describe('ContextStore', () => {
   });
 
   it('ks#105-#110 maxAge expiry and the maxAge accessor', async () => {
+    const clock = freezeTime();
     const { app: a } = app({ maxAge: 100 });
     a.use((ctx) => {
       if (ctx.method === 'POST') ctx.session!.message = 'hi';
@@ -164,9 +165,11 @@ describe('ContextStore', () => {
     });
     const res = await request(a.callback()).post('/');
     await request(a.callback()).get('/').set('Cookie', cookieHeader(res)).expect('hi');
+    clock.advance(1); // genid is Date.now(): a distinct id for the next new session
     expect(setCookies(await request(a.callback()).get('/max'))[0]).toMatch(/expires=/);
-    await sleep(200);
+    clock.advance(100);
     await request(a.callback()).get('/').set('Cookie', cookieHeader(res)).expect('100');
+    jest.restoreAllMocks();
   });
 
   it('ks#111 an unknown id (store returns nothing) gives a new session', async () => {

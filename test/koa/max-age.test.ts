@@ -19,8 +19,10 @@ describe('maxAge (cookie mode)', () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('ks#29 does not expire the session before maxAge', async () => {
+    const clock = freezeTime();
     const app = messageApp(createTestApp({ maxAge: 100 }));
     const res = await request(app.callback()).post('/');
+    clock.advance(99);
     await request(app.callback()).get('/').set('Cookie', cookieHeader(res)).expect('hi');
   });
 

@@ -28,8 +28,10 @@ describe('store mode: maxAge', () => {
   });
 
   it('ks#64 not expired before maxAge', async () => {
+    const clock = freezeTime();
     const app = messageApp(createTestApp({ store: new JsonStore(), maxAge: 100 }));
     const res = await request(app.callback()).post('/');
+    clock.advance(99);
     await request(app.callback()).get('/').set('Cookie', cookieHeader(res)).expect('hi');
   });
 
