@@ -1,0 +1,98 @@
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import request from 'supertest';
+import { uniquePrefix, useRedis } from '../helpers/redis';
+
+const root = join(__dirname, '..', '..');
+const dist = join(root, 'dist', 'index.cjs');
+
+/** Newest modification time under a directory (to tell whether dist/ is older than src/). */
+function newest(dir: string): number {
+  let max = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    max = Math.max(max, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+  }
+  return max;
+}
+
+interface AppProcess {
+  child: ChildProcess;
+  url: string;
+}
+
+function startApp(name: string, env: Record<string, string>): Promise<AppProcess> {
+  const child = fork(join(__dirname, 'fixtures', 'shared-app.cjs'), [], {
+    env: { ...process.env, ...env, KTS_NAME: name, KTS_DIST: dist },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`app ${name} did not start`)), 15_000);
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`app ${name} exited with ${code}`)));
+    child.once('message', (msg: { port: number }) => {
+      clearTimeout(timer);
+      resolve({ child, url: `http://127.0.0.1:${msg.port}` });
+    });
+  });
+}
+
+function stopApp(app: AppProcess | undefined): Promise<void> {
+  if (!app || app.child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => app.child.kill('SIGKILL'), 5_000);
+    app.child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    app.child.disconnect();
+  });
+}
+
+describe('several servers, one session: two app processes sharing one Redis', () => {
+  let redis: { url: string; close(): Promise<void> };
+  let first: AppProcess | undefined;
+  let second: AppProcess | undefined;
+
+  beforeAll(async () => {
+    // The pretest script builds dist/; build here too when it is missing or older than src/.
+    if (!existsSync(dist) || statSync(dist).mtimeMs < newest(join(root, 'src'))) {
+      execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'ignore' });
+    }
+    redis = await useRedis();
+    const env = { REDIS_URL: redis.url, KTS_PREFIX: uniquePrefix('several-servers') };
+    [first, second] = await Promise.all([startApp('first', env), startApp('second', env)]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all([stopApp(first), stopApp(second)]);
+    await redis?.close();
+  });
+
+  it('a login on the first server is seen on the second; a logout on the second is seen on the first', async () => {
+    const login = await request(first!.url).get('/login?user=ann').expect(200);
+    const cookie = (login.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
+    const seen = await request(second!.url).get('/whoami').set('Cookie', cookie).expect(200);
+    expect(seen.body.server).toBe('second');
+    expect(seen.body.pid).not.toBe(login.body.pid);
+    expect(seen.body.session).toEqual({ user: 'ann' });
+
+    await request(second!.url).get('/logout').set('Cookie', cookie).expect(200);
+    const after = await request(first!.url).get('/whoami').set('Cookie', cookie).expect(200);
+    expect(after.body.session).toEqual({});
+  });
+
+  it('50 parallel writes spread over both servers all land in the one session', async () => {
+    const login = await request(first!.url).get('/login?user=bob').expect(200);
+    const cookie = (login.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) => request((i % 2 ? second : first)!.url).get(`/set/k${i}`).set('Cookie', cookie).expect(200)),
+    );
+    const { body } = await request(second!.url).get('/whoami').set('Cookie', cookie).expect(200);
+    const keys = Object.keys(body.session as object).filter((k) => k.startsWith('k'));
+    expect(keys).toHaveLength(50);
+    expect(body.session.k0).toBe('first');
+    expect(body.session.k1).toBe('second');
+  });
+});
