@@ -6,22 +6,26 @@ import tseslint from 'typescript-eslint';
 
 /**
  * `no-explicit-any` is an error; the rare justified `any` (e.g. koa-session's `ctx.session` index
- * signature) carries an `eslint-disable-next-line ... -- reason` comment. This rule makes the
- * reason mandatory, so no rule is silenced without saying why.
+ * signature) carries an `eslint-disable-next-line @typescript-eslint/no-explicit-any -- reason`
+ * comment. This rule makes the reason mandatory for every directive that silences `no-explicit-any`
+ * (naming it, or naming no rule at all, which silences everything).
  */
-const disableNeedsReason = {
+const explicitAnyNeedsReason = {
   meta: {
     type: 'problem',
-    docs: { description: 'require a `-- reason` on every eslint-disable comment' },
+    docs: { description: 'require a `-- reason` on eslint-disable comments that allow `any`' },
     schema: [],
-    messages: { missing: 'Say why: `{{directive}} rule -- reason`.' },
+    messages: { missing: 'Say why `any` is needed: `{{directive}} @typescript-eslint/no-explicit-any -- reason`.' },
   },
   create(context) {
     return {
       Program() {
         for (const comment of context.sourceCode.getAllComments()) {
-          const match = /^\s*(eslint-disable(?:-next-line|-line)?)\b/.exec(comment.value);
-          if (match && !/\s--\s*\S/.test(comment.value)) {
+          const match = /^\s*(eslint-disable(?:-next-line|-line)?)\b([^]*)$/.exec(comment.value);
+          if (!match) continue;
+          const [rules = '', reason] = match[2].split(/\s--\s/);
+          const allowsAny = rules.trim() === '' || rules.includes('no-explicit-any');
+          if (allowsAny && !reason?.trim()) {
             context.report({ loc: comment.loc, messageId: 'missing', data: { directive: match[1] } });
           }
         }
@@ -36,8 +40,8 @@ export default tseslint.config(
   },
   {
     linterOptions: { reportUnusedDisableDirectives: 'error' },
-    plugins: { local: { rules: { 'disable-needs-reason': disableNeedsReason } } },
-    rules: { 'local/disable-needs-reason': 'error' },
+    plugins: { local: { rules: { 'explicit-any-needs-reason': explicitAnyNeedsReason } } },
+    rules: { 'local/explicit-any-needs-reason': 'error' },
   },
   js.configs.recommended,
   {
