@@ -1,5 +1,6 @@
 import type { Session as EngineSession } from '../core/session';
 import type { SessionData } from '../core/types';
+import { destroyAllSessionsOf } from '../koa/destroy-all-sessions';
 import type { Type } from './metadata';
 import type { RequestScope } from './request-scope';
 
@@ -79,6 +80,17 @@ export class SessionService {
       state.resetAll();
     }
     await session.regenerate();
+  }
+
+  /**
+   * "Log out everywhere": destroys every stored session of one user, now, through the store's
+   * `destroyAllOf` capability (RedisStore / MemoryStore created with `userField`). Resolves to the
+   * number of sessions destroyed (for the built-in stores). Call `destroy()` too to clear this
+   * browser's cookie.
+   * @throws SessionConfigError when the store lacks the capability; SessionStoreError when it fails.
+   */
+  destroyAllOf(userId: string | number): Promise<unknown> {
+    return destroyAllSessionsOf(this.scope.require('destroyAllOf()').ctx, userId);
   }
 
   /** Destroys the session (`ctx.session = null`): the cookie is cleared and the store record removed at commit. */
