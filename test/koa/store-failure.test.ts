@@ -20,12 +20,12 @@ class BrokenStore extends JsonStore {
   }
   override set(...args: Parameters<JsonStore['set']>): void {
     const failure = this.fail('set');
-    if (failure) return failure as void;
+    if (failure) return failure as unknown as void;
     super.set(...args);
   }
   override destroy(...args: Parameters<JsonStore['destroy']>): void {
     const failure = this.fail('destroy');
-    if (failure) return failure as void;
+    if (failure) return failure as unknown as void;
     super.destroy(...args);
   }
 }
@@ -37,7 +37,7 @@ function app(store: BrokenStore, opts: KoaSessionOptions = {}): { app: Koa; erro
   a.on('error', (err: Error) => errors.push(err));
   a.use((ctx) => {
     if (ctx.path === '/null') ctx.session = null;
-    else if (ctx.path === '/regenerate') return ctx.session!.regenerate().then(() => void (ctx.body = 'ok'));
+    else if (ctx.path === '/regenerate') return ctx.session!.regenerate()!.then(() => void (ctx.body = 'ok'));
     else ctx.session!.n = ((ctx.session!.n as number) ?? 0) + 1;
     ctx.body = String(ctx.session?.n ?? 'gone');
     return undefined;
