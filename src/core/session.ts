@@ -96,11 +96,15 @@ export class Session {
   }
 
   /** Saves now, even if nothing changed. With a callback, returns nothing (koa-passport style). */
+  save(): Promise<void>;
+  save(callback: Callback): undefined;
   save(callback?: Callback): Promise<void> | undefined {
     return this.commit({ save: true }, callback);
   }
 
   /** Destroys the old session and saves the same data under a new id (fixation defence). */
+  regenerate(): Promise<void>;
+  regenerate(callback: Callback): undefined;
   regenerate(callback?: Callback): Promise<void> | undefined {
     return this.commit({ regenerate: true }, callback);
   }
@@ -111,6 +115,8 @@ export class Session {
   }
 
   /** Commits with the given options; the promise-or-callback form of koa-session. */
+  commit(options?: CommitOptions): Promise<void>;
+  commit(options: CommitOptions | Callback | undefined, callback?: Callback): Promise<void> | undefined;
   commit(options?: CommitOptions | Callback, callback?: Callback): Promise<void> | undefined {
     if (typeof options === 'function') {
       callback = options;

@@ -37,7 +37,7 @@ function app(store: BrokenStore, opts: KoaSessionOptions = {}): { app: Koa; erro
   a.on('error', (err: Error) => errors.push(err));
   a.use((ctx) => {
     if (ctx.path === '/null') ctx.session = null;
-    else if (ctx.path === '/regenerate') return ctx.session!.regenerate()!.then(() => void (ctx.body = 'ok'));
+    else if (ctx.path === '/regenerate') return ctx.session!.regenerate().then(() => void (ctx.body = 'ok'));
     else ctx.session!.n = ((ctx.session!.n as number) ?? 0) + 1;
     ctx.body = String(ctx.session?.n ?? 'gone');
     return undefined;
