@@ -34,7 +34,14 @@ export interface CookieSealer {
    * Opens a value sealed by any of the keys; `keyIndex > 0` means an older key opened it (the
    * value should be re-sealed). `undefined` for anything else (tampered, truncated, unknown key).
    */
-  unseal(sealed: string): { plaintext: string; keyIndex: number } | undefined;
+  unseal(sealed: string):
+    | {
+        /** The opened value. */
+        plaintext: string;
+        /** Index in `keys` of the key that opened it (0: the newest). */
+        keyIndex: number;
+      }
+    | undefined;
 }
 
 /** The first byte of every sealed value; a new format gets a new byte, so old cookies stay readable. */
@@ -55,7 +62,8 @@ function fail(problem: string, fix: string): never {
   throw new SessionConfigError('encrypt', problem, fix);
 }
 
-const GENERATE = "Generate one with `node -e \"console.log(require('crypto').randomBytes(32).toString('base64url'))\"`.";
+const GENERATE =
+  "Generate one with `node -e \"console.log(require('crypto').randomBytes(32).toString('base64url'))\"`.";
 
 /**
  * Validates the `encrypt` option and turns each key into 32 bytes.
@@ -64,13 +72,19 @@ const GENERATE = "Generate one with `node -e \"console.log(require('crypto').ran
  */
 export function deriveEncryptionKeys(option: unknown): Buffer[] {
   if (option === null || typeof option !== 'object' || Array.isArray(option)) {
-    fail(`must be an object such as { keys: [secret] }, got ${Array.isArray(option) ? 'an array' : typeof option}`, 'Pass `encrypt: { keys: [process.env.SESSION_KEY] }`.');
+    fail(
+      `must be an object such as { keys: [secret] }, got ${Array.isArray(option) ? 'an array' : typeof option}`,
+      'Pass `encrypt: { keys: [process.env.SESSION_KEY] }`.',
+    );
   }
   const extra = Object.keys(option).filter((name) => name !== 'keys');
   if (extra.length > 0) fail(`has unknown field(s) ${extra.join(', ')}`, 'The only field is `keys`.');
   const keys: unknown = (option as { keys?: unknown }).keys;
   if (!Array.isArray(keys) || keys.length === 0) {
-    fail('needs `keys`: a non-empty array, newest key first', `Pass \`encrypt: { keys: [process.env.SESSION_KEY] }\`. ${GENERATE}`);
+    fail(
+      'needs `keys`: a non-empty array, newest key first',
+      `Pass \`encrypt: { keys: [process.env.SESSION_KEY] }\`. ${GENERATE}`,
+    );
   }
   return keys.map((key: unknown, i) => {
     if (typeof key === 'string') {
@@ -80,7 +94,8 @@ export function deriveEncryptionKeys(option: unknown): Buffer[] {
       return Buffer.from(hkdfSync('sha256', key, HKDF_SALT, HKDF_INFO, KEY_BYTES));
     }
     if (key instanceof Uint8Array) {
-      if (key.length !== KEY_BYTES) fail(`keys[${i}] has ${key.length} bytes; a raw key must have exactly ${KEY_BYTES}`, GENERATE);
+      if (key.length !== KEY_BYTES)
+        fail(`keys[${i}] has ${key.length} bytes; a raw key must have exactly ${KEY_BYTES}`, GENERATE);
       return Buffer.from(key);
     }
     return fail(`keys[${i}] must be a string or 32 bytes, got ${key === null ? 'null' : typeof key}`, GENERATE);
@@ -127,7 +142,8 @@ export function createCookieSealer(option: EncryptionOptions, cookieName: string
       if (sealed.length > MAX_SEALED_CHARS || !BASE64URL.test(sealed)) return undefined;
       const bytes = Buffer.from(sealed, 'base64url');
       // Only the canonical spelling opens: no second cookie value for the same bytes.
-      if (bytes.length < 1 + IV_BYTES + TAG_BYTES || bytes[0] !== VERSION || bytes.toString('base64url') !== sealed) return undefined;
+      if (bytes.length < 1 + IV_BYTES + TAG_BYTES || bytes[0] !== VERSION || bytes.toString('base64url') !== sealed)
+        return undefined;
       const iv = bytes.subarray(1, 1 + IV_BYTES);
       const body = bytes.subarray(1 + IV_BYTES, bytes.length - TAG_BYTES);
       const tag = bytes.subarray(bytes.length - TAG_BYTES);

@@ -29,7 +29,9 @@ describe.each([
     const err = errors[0] as SessionCookieError;
     expect(err).toBeInstanceOf(SessionCookieError);
     expect(err.code).toBe('ERR_SESSION_COOKIE_TOO_LARGE');
-    expect(err.message).toMatch(/^koa-typed-session: the session cookie `koa\.sess` would be \d{4,} bytes, over the browser limit of 4096/);
+    expect(err.message).toMatch(
+      /^koa-typed-session: the session cookie `koa\.sess` would be \d{4,} bytes, over the browser limit of 4096/,
+    );
   });
 
   it('counts name, value and attributes: just under the limit passes, just over fails', async () => {
@@ -47,7 +49,9 @@ describe.each([
     const header = setCookies(fits).find((c) => c.startsWith('koa.sess='))!;
     expect(Buffer.byteLength(header)).toBeLessThanOrEqual(4096);
     expect(Buffer.byteLength(header)).toBeGreaterThan(4096 - 4); // base64 grows in steps of 4
-    await request(app.callback()).get(`/?size=${lo + 3}`).expect(500);
+    await request(app.callback())
+      .get(`/?size=${lo + 3}`)
+      .expect(500);
   });
 
   it("with oversizedCookie: 'warn', warns and sends the cookie anyway", async () => {
@@ -57,7 +61,9 @@ describe.each([
       const res = await request(app.callback()).get('/?size=5000').expect(200);
       const header = setCookies(res).find((c) => c.startsWith('koa.sess='))!;
       expect(Buffer.byteLength(header)).toBeGreaterThan(4096);
-      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/koa-typed-session: the session cookie `koa\.sess` would be \d+ bytes/));
+      expect(warn).toHaveBeenCalledWith(
+        expect.stringMatching(/koa-typed-session: the session cookie `koa\.sess` would be \d+ bytes/),
+      );
     } finally {
       warn.mockRestore();
     }

@@ -52,7 +52,10 @@ describe('encrypted cookies (encrypt option)', () => {
     const value = cookieValue(await request(app.callback()).get('/login'), 'koa.sess')!;
     const bytes = Buffer.from(value, 'base64url');
     bytes[20] = bytes[20]! ^ 0x01;
-    const res = await request(app.callback()).get('/').set('Cookie', `koa.sess=${bytes.toString('base64url')}`).expect(200);
+    const res = await request(app.callback())
+      .get('/')
+      .set('Cookie', `koa.sess=${bytes.toString('base64url')}`)
+      .expect(200);
     expect(res.body).toEqual({ user: null });
     await tick();
     expect(events).toEqual([{ name: 'session:invalid', reason: 'undecryptable' }]);
@@ -129,7 +132,11 @@ describe('encrypt option validation (at startup)', () => {
     ['no keys', {}, /non-empty array/],
     ['an empty key list', { keys: [] }, /non-empty array/],
     ['a short secret', { keys: ['too short'] }, /keys\[0\] is a string of 9 characters; at least 32/],
-    ['a raw key of the wrong size', { keys: [SECRET_NEW, Buffer.alloc(16)] }, /keys\[1\] has 16 bytes; a raw key must have exactly 32/],
+    [
+      'a raw key of the wrong size',
+      { keys: [SECRET_NEW, Buffer.alloc(16)] },
+      /keys\[1\] has 16 bytes; a raw key must have exactly 32/,
+    ],
     ['a number', { keys: [42] }, /keys\[0\] must be a string or 32 bytes/],
     ['an unknown field', { keys: [SECRET_NEW], algorithm: 'des' }, /unknown field\(s\) algorithm/],
   ];

@@ -49,7 +49,10 @@ describe('encryption in store mode', () => {
     const id = login.body.id as string;
     const bytes = Buffer.from(cookieValue(login, 'koa.sess')!, 'base64url');
     bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0x80;
-    const res = await request(app.callback()).get('/login').set('Cookie', `koa.sess=${bytes.toString('base64url')}`).expect(200);
+    const res = await request(app.callback())
+      .get('/login')
+      .set('Cookie', `koa.sess=${bytes.toString('base64url')}`)
+      .expect(200);
     expect(res.body.id).not.toBe(id);
     expect(await store.get(id)).toMatchObject({ user: 'ada' });
   });

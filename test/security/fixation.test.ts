@@ -39,7 +39,8 @@ function loginApp(options: KoaSessionOptions, regenerate = true): Koa {
   return app;
 }
 
-const get = (app: Koa, path: string, cookie = '') => request(app.callback()).get(path).set('Cookie', cookie).expect(200);
+const get = (app: Koa, path: string, cookie = '') =>
+  request(app.callback()).get(path).set('Cookie', cookie).expect(200);
 
 describe('fixation defence, store mode', () => {
   it('regenerate() writes the new record before destroying the old one', async () => {

@@ -11,7 +11,10 @@ function unknownSignedIds(name: string): Pair[][] {
   return Array.from({ length: 4 }, (_, i) => {
     const id = i === 0 ? '__proto__' : randomUUID();
     const sig = createHmac('sha1', KEYS[0]!).update(`${name}=${id}`).digest('base64url');
-    return [[name, id], [`${name}.sig`, sig]];
+    return [
+      [name, id],
+      [`${name}.sig`, sig],
+    ];
   });
 }
 

@@ -4,7 +4,16 @@
  */
 import fc from 'fast-check';
 import type { KoaSessionOptions } from 'koa-typed-session';
-import { FOREIGN_DATA, FUZZ_RUNS, FuzzTarget, ISSUED_DATA, checkOutcome, header, prototypesIntact, type Pair } from './fuzz-harness';
+import {
+  FOREIGN_DATA,
+  FUZZ_RUNS,
+  FuzzTarget,
+  ISSUED_DATA,
+  checkOutcome,
+  header,
+  prototypesIntact,
+  type Pair,
+} from './fuzz-harness';
 import { hostileCookie, hostileOp, type Codec, type CookieSources } from './hostile-arbitraries';
 
 /** One session mode under attack. */

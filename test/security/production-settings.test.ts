@@ -11,7 +11,15 @@ function productionApp(extra: KoaSessionOptions): Koa {
   app.keys = ['current-cookie-key', 'previous-cookie-key'];
   app.use(
     session(
-      { key: '__Host-sess', maxAge: 30 * MINUTE, rolling: true, absoluteTimeout: 12 * 60 * MINUTE, sameSite: 'lax', secure: true, ...extra },
+      {
+        key: '__Host-sess',
+        maxAge: 30 * MINUTE,
+        rolling: true,
+        absoluteTimeout: 12 * 60 * MINUTE,
+        sameSite: 'lax',
+        secure: true,
+        ...extra,
+      },
       app,
     ),
   );
@@ -39,7 +47,11 @@ describe.each([
       expect(cookie).not.toMatch(/; domain=/);
       expect(cookie).toMatch(/; samesite=lax; secure; httponly$/);
     }
-    const again = await request(app.callback()).get('/').set('X-Forwarded-Proto', 'https').set('Cookie', cookieHeader(login)).expect(200);
+    const again = await request(app.callback())
+      .get('/')
+      .set('X-Forwarded-Proto', 'https')
+      .set('Cookie', cookieHeader(login))
+      .expect(200);
     expect(again.body).toEqual({ userId: 42 });
   });
 

@@ -16,7 +16,8 @@ function loginApp(options: KoaSessionOptions, proxy: boolean): { app: Koa; error
   return { app, errors };
 }
 
-const sessionCookies = (res: { headers: Record<string, unknown> }) => setCookies(res).filter((c) => c.startsWith('koa.sess'));
+const sessionCookies = (res: { headers: Record<string, unknown> }) =>
+  setCookies(res).filter((c) => c.startsWith('koa.sess'));
 
 describe("secure: 'auto' (the default)", () => {
   it('marks the cookies secure behind a TLS proxy when app.proxy trusts X-Forwarded-Proto: https', async () => {

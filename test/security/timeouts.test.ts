@@ -108,7 +108,9 @@ describe('who can move the clock', () => {
   async function loginThenForge(options: KoaSessionOptions, keepSig: boolean): Promise<string | null> {
     const app = userApp({ ...options, maxAge: 10 * MINUTE, absoluteTimeout: 30 * MINUTE });
     const login = await request(app.callback()).get('/login');
-    const [value, sig] = cookieHeader(login).split('; ').map((c) => c.slice(c.indexOf('=') + 1));
+    const [value, sig] = cookieHeader(login)
+      .split('; ')
+      .map((c) => c.slice(c.indexOf('=') + 1));
     clock.advance(31 * MINUTE);
     const forged = `koa.sess=${refreshed(value!)}${keepSig ? `; koa.sess.sig=${sig}` : ''}`;
     const res = await request(app.callback()).get('/').set('Cookie', forged).expect(200);
