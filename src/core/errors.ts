@@ -68,13 +68,17 @@ export class SessionStateError extends SessionError {
 
 /** One field that failed validation: a plain, serialisable description. */
 export interface SessionFieldError {
+  /** The property's name (`cart`, `views`...). */
   property: string;
+  /** Failed constraint name -> message, as class-validator reports them (`{ min: 'views must not be less than 0' }`). */
   constraints: Record<string, string>;
+  /** Failures inside a nested object or array. */
   children?: SessionFieldError[];
 }
 
 /** Session data failed its schema: never written. A 400 whose message lists the fields. */
 export class SessionValidationError extends SessionError {
+  /** The invalid fields. */
   readonly errors: SessionFieldError[];
 
   constructor(schema: string, errors: SessionFieldError[], status = 400) {

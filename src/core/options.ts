@@ -40,13 +40,17 @@ export interface SessionOptions<Ctx = unknown> {
   renew?: boolean;
   /** `true`, `false`, or `'auto'` (ours): secure when the request is HTTPS. @default undefined (as `'auto'`) */
   secure?: boolean | 'auto';
-  /** @default undefined (attribute omitted) */
+  /** Cookie `SameSite` attribute. @default undefined (attribute omitted) */
   sameSite?: 'lax' | 'strict' | 'none' | 'Lax' | 'Strict' | 'None' | boolean;
+  /** Cookie `Domain` attribute. @default undefined (host-only cookie) */
   domain?: string;
-  /** @default '/' */
+  /** Cookie `Path` attribute. @default '/' */
   path?: string;
+  /** Cookie `Partitioned` attribute (CHIPS, for third-party contexts). @default undefined */
   partitioned?: boolean;
+  /** Cookie `Priority` attribute (a Chromium extension). @default undefined */
   priority?: 'low' | 'medium' | 'high';
+  /** Absolute cookie expiry; prefer `maxAge`. @default undefined */
   expires?: Date;
   /** External store: the cookie then carries only the session id. */
   store?: SessionStore<Ctx>;
@@ -86,29 +90,49 @@ export interface SessionOptions<Ctx = unknown> {
 
 /** The options after validation: defaults filled in, hooks resolved. Frozen; shared by all requests. */
 export interface NormalizedOptions<Ctx = unknown> {
+  /** The cookie name. */
   readonly key: string;
+  /** The session lifetime (`undefined`: one day for the payload, a browser-session cookie). */
   readonly maxAge: MaxAge | undefined;
+  /** Commit after the downstream middleware. */
   readonly autoCommit: boolean;
+  /** Sign the cookie with `app.keys`. */
   readonly signed: boolean;
+  /** Re-save on every request that has a session. */
   readonly rolling: boolean;
+  /** Re-save when less than half of maxAge is left. */
   readonly renew: boolean;
+  /** `Secure` cookie attribute; `'auto'` follows the request's protocol. */
   readonly secure: boolean | 'auto';
+  /** The external store, if any. */
   readonly store: SessionStore<Ctx> | undefined;
+  /** The per-request store class, if any. */
   readonly ContextStore: ContextStoreClass<Ctx> | undefined;
+  /** Where the store key travels instead of the cookie, if set. */
   readonly externalKey: ExternalKey<Ctx> | undefined;
+  /** Generates new store keys (applies `prefix`). */
   readonly genid: (ctx: Ctx) => string | Promise<string>;
+  /** Cookie-mode encoder. */
   readonly encode: (payload: SessionPayload) => string;
+  /** Cookie-mode decoder. */
   readonly decode: (value: string) => unknown;
   /** Seals and opens the cookie value when `encrypt` is set. */
   readonly sealer: CookieSealer | undefined;
   /** True when `decode` is the built-in one (any failure then means "no session"). */
   readonly defaultCodec: boolean;
+  /** Extra validity check of loaded data. */
   readonly valid: ((ctx: Ctx, data: SessionPayload) => unknown) | undefined;
+  /** Hook run before every save. */
   readonly beforeSave: ((ctx: Ctx, session: SessionData) => unknown) | undefined;
+  /** Maximum session age in ms, whatever the activity. */
   readonly absoluteTimeout: number | undefined;
+  /** Policy for cookies over 4096 bytes. */
   readonly oversizedCookie: 'error' | 'warn';
+  /** Milliseconds allowed for each store call. */
   readonly storeTimeout: number;
+  /** What a store failure does to the request. */
   readonly onStoreError: 'fail' | 'continue';
+  /** HTTP status of a store failure. */
   readonly storeErrorStatus: number;
   /** Cookie attributes except maxAge/secure, which are decided per request. */
   readonly cookie: Readonly<CookieAttributes>;

@@ -3,8 +3,11 @@ import type { MaxAge, SessionData, SessionPayload } from './types';
 
 /** What a {@link Session} needs from the request's lifecycle. */
 export interface SessionHost {
+  /** The session's lifetime. */
   maxAge: MaxAge | undefined;
+  /** The current store key (store mode). */
   readonly externalKey: string | undefined;
+  /** Runs a commit with the given options. */
   commit(options?: CommitOptions): Promise<void>;
 }
 
@@ -66,6 +69,7 @@ export class Session {
     return out;
   }
 
+  /** What `console.log(ctx.session)` shows: the persisted data. */
   [inspect.custom](): SessionData {
     return this.toJSON();
   }
@@ -85,6 +89,7 @@ export class Session {
     return this.#host.maxAge;
   }
 
+  /** Sets this session's lifetime; the next commit saves, and the lifetime persists with the session. */
   set maxAge(value: MaxAge | undefined) {
     this.#host.maxAge = value;
     this._requireSave = true;

@@ -29,6 +29,7 @@ export interface RegenerateOptions {
  * ```
  */
 export class SessionService {
+  /** @internal Created by SessionModule: inject SessionService, never construct it. */
   constructor(private readonly scope: RequestScope) {}
 
   /**
