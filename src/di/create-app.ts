@@ -11,7 +11,12 @@ import { SessionConfig, checkKeys } from './session-config';
 import type { AppModule } from './session.module';
 
 /** A provider for `createApp({ providers })`: a class (a singleton of the app), or a token with a tsyringe provider. */
-export type AppProvider = (new (...args: never[]) => object) | ({ provide: InjectionToken } & Provider);
+export type AppProvider =
+  | (new (...args: never[]) => object)
+  | ({
+      /** The token the provider is registered under. */
+      provide: InjectionToken;
+    } & Provider);
 
 /** Options of {@link createApp}. */
 export interface CreateAppOptions {
@@ -34,7 +39,10 @@ export interface CreateAppOptions {
 }
 
 /** A Koa app built by createApp, with the app's own DI container. */
-export type DecoratedApp = Koa & { readonly container: DependencyContainer };
+export type DecoratedApp = Koa & {
+  /** The app's own tsyringe container (a child of `createApp({ container })`). */
+  readonly container: DependencyContainer;
+};
 
 interface Plan {
   options: CreateAppOptions;
@@ -45,11 +53,19 @@ interface Plan {
 
 function prepare(options: CreateAppOptions): Plan {
   if (typeof options !== 'object' || options === null) {
-    throw new SessionConfigError('createApp', 'needs an options object', 'Call `createApp({ keys, imports, controllers })`.');
+    throw new SessionConfigError(
+      'createApp',
+      'needs an options object',
+      'Call `createApp({ keys, imports, controllers })`.',
+    );
   }
   const imports = options.imports ?? [];
   if (imports.filter((m) => m.name === 'SessionModule').length > 1) {
-    throw new SessionConfigError('imports', 'contains SessionModule more than once', 'Keep one SessionModule.forRoot() or forRootAsync().');
+    throw new SessionConfigError(
+      'imports',
+      'contains SessionModule more than once',
+      'Keep one SessionModule.forRoot() or forRootAsync().',
+    );
   }
   if (options.keys !== undefined) checkKeys('keys', options.keys);
   const container = (options.container ?? globalContainer).createChildContainer();
@@ -68,7 +84,11 @@ function assemble({ options, container, scope }: Plan): DecoratedApp {
   if (options.proxy !== undefined) app.proxy = options.proxy;
   const config = container.isRegistered(SessionConfig) ? container.resolve(SessionConfig) : undefined;
   if (config?.keys && options.keys && config.keys.join('\0') !== options.keys.join('\0')) {
-    throw new SessionConfigError('keys', 'was given both to createApp() and to SessionModule, with different values', 'Pass the keys in one place.');
+    throw new SessionConfigError(
+      'keys',
+      'was given both to createApp() and to SessionModule, with different values',
+      'Pass the keys in one place.',
+    );
   }
   const keys = config?.keys ?? options.keys;
   if (keys) app.keys = [...keys];
@@ -106,7 +126,11 @@ export function createApp(options: CreateAppOptions): DecoratedApp {
   const plan = prepare(options);
   for (const module of plan.imports) {
     if (module.async) {
-      throw new SessionConfigError('imports', `contains ${module.name}.forRootAsync(), which is configured asynchronously`, 'Use `await createAppAsync({...})` instead of createApp().');
+      throw new SessionConfigError(
+        'imports',
+        `contains ${module.name}.forRootAsync(), which is configured asynchronously`,
+        'Use `await createAppAsync({...})` instead of createApp().',
+      );
     }
     void module.register(plan.container);
   }

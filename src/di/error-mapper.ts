@@ -4,6 +4,7 @@ import { SessionError, SessionValidationError, type SessionFieldError } from '..
 
 /** The JSON body of an error response from an app built by createApp. */
 export interface ErrorBody {
+  /** The HTTP status of the response. */
   statusCode: number;
   /** Stable code: a SessionError's `code`, the error's own string `code`, or `ERR_HTTP_<status>`. */
   code: string;
@@ -32,15 +33,23 @@ function bodyFor(status: number, message: string, code?: string): ErrorBody {
 }
 
 /** Maps an error to a status, a JSON body and extra headers (SessionError status/expose honoured). */
-export function toErrorResponse(error: unknown): { status: number; body: ErrorBody; headers?: Record<string, string | string[]> } {
+export function toErrorResponse(error: unknown): {
+  status: number;
+  body: ErrorBody;
+  headers?: Record<string, string | string[]>;
+} {
   const err = (typeof error === 'object' && error !== null ? error : {}) as HttpLike;
   const status = statusOf(err);
   const expose = typeof err.expose === 'boolean' ? err.expose : status < 500;
   const message = expose && typeof err.message === 'string' ? err.message : (STATUS_CODES[status] ?? 'Error');
-  const code = error instanceof SessionError ? error.code : typeof err.code === 'string' && expose ? err.code : undefined;
+  const code =
+    error instanceof SessionError ? error.code : typeof err.code === 'string' && expose ? err.code : undefined;
   const body = bodyFor(status, message, code);
   if (error instanceof SessionValidationError) body.errors = error.errors;
-  const headers = typeof err.headers === 'object' && err.headers !== null ? (err.headers as Record<string, string | string[]>) : undefined;
+  const headers =
+    typeof err.headers === 'object' && err.headers !== null
+      ? (err.headers as Record<string, string | string[]>)
+      : undefined;
   return headers ? { status, body, headers } : { status, body };
 }
 

@@ -38,7 +38,11 @@ function extractor(param: ParamMetadata, paramType: unknown, scope: RequestScope
       return (ctx) => ctx;
     case 'session': {
       if (!scope.sessionsEnabled) {
-        throw new SessionConfigError('imports', `has no SessionModule, but ${where} uses @Session()`, 'Add `SessionModule.forRoot({...})` to the imports of createApp().');
+        throw new SessionConfigError(
+          'imports',
+          `has no SessionModule, but ${where} uses @Session()`,
+          'Add `SessionModule.forRoot({...})` to the imports of createApp().',
+        );
       }
       if (param.name !== undefined) return (ctx) => pick(ctx.session, param.name);
       const schema = scope.schemaFor(param.schema ?? paramType, where);
@@ -59,7 +63,8 @@ function compileHandler(ctrl: Type, instance: object, handler: string | symbol, 
   const params = getParams(ctrl, handler);
   const argc = Math.max(fn.length, ...params.map((p) => p.index + 1));
   const extractors: Extractor[] = new Array<Extractor>(argc).fill(none);
-  for (const param of params) extractors[param.index] = extractor(param, types[param.index], scope, `${name} parameter ${param.index}`);
+  for (const param of params)
+    extractors[param.index] = extractor(param, types[param.index], scope, `${name} parameter ${param.index}`);
 
   return async function route(ctx: Context): Promise<void> {
     const args = new Array<unknown>(argc);
@@ -75,12 +80,20 @@ function compileHandler(ctrl: Type, instance: object, handler: string | symbol, 
 }
 
 /** Resolves each controller once (from the app's container) and registers its routes. */
-export function registerControllers(controllers: readonly Type[], container: DependencyContainer, scope: RequestScope): Router {
+export function registerControllers(
+  controllers: readonly Type[],
+  container: DependencyContainer,
+  scope: RequestScope,
+): Router {
   const router = new Router();
   for (const ctrl of controllers) {
     const prefix = getControllerPrefix(ctrl);
     if (prefix === undefined) {
-      throw new SessionConfigError('controllers', `contains ${ctrl.name || String(ctrl)}, which has no @Controller() decorator`, 'Decorate the class with @Controller(prefix).');
+      throw new SessionConfigError(
+        'controllers',
+        `contains ${ctrl.name || String(ctrl)}, which has no @Controller() decorator`,
+        'Decorate the class with @Controller(prefix).',
+      );
     }
     const instance = container.resolve(ctrl as unknown as new () => object);
     for (const { method, path, handler } of getRoutes(ctrl)) {

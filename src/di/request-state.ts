@@ -60,7 +60,9 @@ export class RequestState {
   /** `ctx.session` (the engine's object), or `null` once destroyed. */
   session(): (EngineSession & SessionData) | null {
     if (!this.sessionsEnabled) {
-      throw new SessionStateError('no session middleware in this app. Add `SessionModule.forRoot({...})` to the `imports` of createApp().');
+      throw new SessionStateError(
+        'no session middleware in this app. Add `SessionModule.forRoot({...})` to the `imports` of createApp().',
+      );
     }
     return this.ctx.session;
   }
@@ -115,7 +117,8 @@ export class RequestState {
       const plain = toPlain(binding.instance);
       const next = perKey(plain);
       if (session) {
-        for (const [key, json] of next) if (binding.base.get(key) !== json) (session as SessionData)[key] = JSON.parse(json) as unknown;
+        for (const [key, json] of next)
+          if (binding.base.get(key) !== json) (session as SessionData)[key] = JSON.parse(json) as unknown;
         for (const key of binding.base.keys()) if (!next.has(key)) Reflect.deleteProperty(session, key);
       }
       binding.base = next;

@@ -13,7 +13,11 @@ export interface SessionModuleOptions extends KoaSessionOptions {
 /** Checks a list of signing keys. @throws SessionConfigError naming `option`. */
 export function checkKeys(option: string, keys: unknown): string[] {
   if (!Array.isArray(keys) || keys.length === 0 || !keys.every((k) => typeof k === 'string' && k.length > 0)) {
-    throw new SessionConfigError(option, 'must be a non-empty array of non-empty strings', "For example `keys: [process.env.SESSION_SECRET!]` (newest key first).");
+    throw new SessionConfigError(
+      option,
+      'must be a non-empty array of non-empty strings',
+      'For example `keys: [process.env.SESSION_SECRET!]` (newest key first).',
+    );
   }
   return [...(keys as string[])];
 }

@@ -1,4 +1,5 @@
 import type { DependencyContainer, InjectionToken } from 'tsyringe';
+import { SessionConfigError } from '../core/errors';
 import type { SessionStore } from '../core/types';
 import { RequestScope } from './request-scope';
 import { SessionConfig, type SessionModuleOptions } from './session-config';
@@ -10,8 +11,11 @@ import { SESSION_STORE } from './tokens';
  * `createAppAsync()`.
  */
 export interface AppModule {
+  /** The module's name (`'SessionModule'`); createApp refuses the same module twice. */
   readonly name: string;
+  /** True when `register` is asynchronous: the app must then be built with `createAppAsync()`. */
   readonly async: boolean;
+  /** Registers the module's providers in the app's container. */
   register(container: DependencyContainer): void | Promise<void>;
 }
 
@@ -29,7 +33,11 @@ export interface SessionModuleAsyncOptions {
  */
 function registerSessionModule(container: DependencyContainer, options: SessionModuleOptions): void {
   let resolved = options;
-  if (options.store === undefined && options.ContextStore === undefined && container.isRegistered(SESSION_STORE, true)) {
+  if (
+    options.store === undefined &&
+    options.ContextStore === undefined &&
+    container.isRegistered(SESSION_STORE, true)
+  ) {
     resolved = { ...options, store: container.resolve<SessionStore>(SESSION_STORE) };
   }
   const config = new SessionConfig(resolved); // throws SessionConfigError naming the option
@@ -65,6 +73,13 @@ export const SessionModule = {
 
   /** The module with options built by a factory from other providers; needs `createAppAsync()`. */
   forRootAsync({ useFactory, inject = [] }: SessionModuleAsyncOptions): AppModule {
+    if (typeof useFactory !== 'function') {
+      throw new SessionConfigError(
+        'useFactory',
+        'of SessionModule.forRootAsync() must be a function',
+        'Pass `useFactory: (...deps) => options` (it may be async).',
+      );
+    }
     return {
       name: 'SessionModule',
       async: true,

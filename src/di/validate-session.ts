@@ -31,7 +31,19 @@ export interface CompiledSchema<T extends object = object> {
 }
 
 // Types that can never describe a session. `Object` (interfaces, records, `any`) means "untyped".
-const NOT_A_SCHEMA = new Set<unknown>([String, Number, Boolean, Symbol, BigInt, Array, Function, Promise, Date, Map, Set]);
+const NOT_A_SCHEMA = new Set<unknown>([
+  String,
+  Number,
+  Boolean,
+  Symbol,
+  BigInt,
+  Array,
+  Function,
+  Promise,
+  Date,
+  Map,
+  Set,
+]);
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
@@ -41,7 +53,12 @@ const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 export function compileSchema(type: unknown, where: string): CompiledSchema | undefined {
   // `Object` (interfaces, records, any) and the session class itself (or the `Session` name, which
   // is also the decorator and shares the class's prototype) mean "untyped".
-  if (type === undefined || type === Object || (type as { prototype?: unknown } | null)?.prototype === EngineSession.prototype) return undefined;
+  if (
+    type === undefined ||
+    type === Object ||
+    (type as { prototype?: unknown } | null)?.prototype === EngineSession.prototype
+  )
+    return undefined;
   if (typeof type !== 'function' || NOT_A_SCHEMA.has(type)) {
     const name = typeof type === 'function' ? type.name : String(type);
     throw new SessionConfigError(
@@ -60,7 +77,11 @@ export function compileSchema(type: unknown, where: string): CompiledSchema | un
   }
   const { onInvalid = 'reset', ...validator } = (getSchemaOptions(ctor) ?? {}) as SessionSchemaOptions;
   if (onInvalid !== 'reset' && onInvalid !== 'reject') {
-    throw new SessionConfigError('onInvalid', `of @SessionSchema on ${ctor.name} must be 'reset' or 'reject', got ${String(onInvalid)}`, "Use `onInvalid: 'reset'` (the default).");
+    throw new SessionConfigError(
+      'onInvalid',
+      `of @SessionSchema on ${ctor.name} must be 'reset' or 'reject', got ${String(onInvalid)}`,
+      "Use `onInvalid: 'reset'` (the default).",
+    );
   }
   return {
     type: ctor as unknown as new () => object,
@@ -73,7 +94,9 @@ export function compileSchema(type: unknown, where: string): CompiledSchema | un
 
 /** A deep, JSON-shaped copy of stored data without prototype-polluting keys (see routing-controllers#518). */
 export function readData(data: Record<string, unknown>): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(data), (key, value: unknown) => (UNSAFE_KEYS.has(key) ? undefined : value)) as Record<string, unknown>;
+  return JSON.parse(JSON.stringify(data), (key, value: unknown) =>
+    UNSAFE_KEYS.has(key) ? undefined : value,
+  ) as Record<string, unknown>;
 }
 
 /** Stored data to an instance: initialisers give the defaults; `@Type` restores nested classes and Dates. */

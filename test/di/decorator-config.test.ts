@@ -1,5 +1,13 @@
 import { IsInt } from 'class-validator';
-import { Controller, Get, Session, SessionConfigError, SessionModule, SessionSchema, createApp } from 'koa-typed-session';
+import {
+  Controller,
+  Get,
+  Session,
+  SessionConfigError,
+  SessionModule,
+  SessionSchema,
+  createApp,
+} from 'koa-typed-session';
 
 class ArgsSession {
   @IsInt() n: number;
@@ -36,7 +44,9 @@ describe('decorator misuse fails when the app is created, with a message saying 
       }
     }
     const err = configError(() => createApp({ keys: ['k'], imports: [SessionModule.forRoot()], controllers: [C] }));
-    expect(err.message).toMatch(/C\.h\(\) parameter 0 has the type String, which cannot hold a session.*@Session\('field'\)/);
+    expect(err.message).toMatch(
+      /C\.h\(\) parameter 0 has the type String, which cannot hold a session.*@Session\('field'\)/,
+    );
   });
 
   it('a schema whose constructor needs arguments', () => {
@@ -46,7 +56,9 @@ describe('decorator misuse fails when the app is created, with a message saying 
         return s;
       }
     }
-    expect(configError(() => createApp({ keys: ['k'], imports: [SessionModule.forRoot()], controllers: [C] })).message).toMatch(/ArgsSession, whose constructor takes arguments/);
+    expect(
+      configError(() => createApp({ keys: ['k'], imports: [SessionModule.forRoot()], controllers: [C] })).message,
+    ).toMatch(/ArgsSession, whose constructor takes arguments/);
   });
 
   it('an unknown onInvalid policy', () => {
@@ -56,7 +68,9 @@ describe('decorator misuse fails when the app is created, with a message saying 
         return s;
       }
     }
-    expect(configError(() => createApp({ keys: ['k'], imports: [SessionModule.forRoot()], controllers: [C] })).option).toBe('onInvalid');
+    expect(
+      configError(() => createApp({ keys: ['k'], imports: [SessionModule.forRoot()], controllers: [C] })).option,
+    ).toBe('onInvalid');
   });
 
   it('@Session() without a SessionModule', () => {
@@ -73,6 +87,8 @@ describe('decorator misuse fails when the app is created, with a message saying 
 
   it('a controller without @Controller()', () => {
     class NotAController {}
-    expect(configError(() => createApp({ keys: ['k'], controllers: [NotAController] })).message).toMatch(/NotAController, which has no @Controller\(\)/);
+    expect(configError(() => createApp({ keys: ['k'], controllers: [NotAController] })).message).toMatch(
+      /NotAController, which has no @Controller\(\)/,
+    );
   });
 });

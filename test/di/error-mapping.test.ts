@@ -1,4 +1,15 @@
-import { Controller, Get, Post, Body, Session, SessionModule, SessionStoreError, SessionStateError, createApp, MemoryStore } from 'koa-typed-session';
+import {
+  Controller,
+  Get,
+  Post,
+  Body,
+  Session,
+  SessionModule,
+  SessionStoreError,
+  SessionStateError,
+  createApp,
+  MemoryStore,
+} from 'koa-typed-session';
 import { cookieHeader, request } from '../helpers/app';
 
 @Controller('/')
@@ -58,7 +69,9 @@ function build() {
 describe('createApp error mapping: JSON bodies { statusCode, code, message, errors? }', () => {
   it('honours a SessionError status and hides an unexposed 5xx message', async () => {
     const { agent, errors } = build();
-    await agent.get('/state').expect(500, { statusCode: 500, code: 'ERR_SESSION_STATE', message: 'Internal Server Error' });
+    await agent
+      .get('/state')
+      .expect(500, { statusCode: 500, code: 'ERR_SESSION_STATE', message: 'Internal Server Error' });
     expect(errors).toHaveLength(1);
   });
 
@@ -78,7 +91,9 @@ describe('createApp error mapping: JSON bodies { statusCode, code, message, erro
   it('turns unknown errors and non-errors into a bare 500, reported on the app', async () => {
     const { agent, errors } = build();
     await agent.get('/crash').expect(500, { statusCode: 500, code: 'ERR_HTTP_500', message: 'Internal Server Error' });
-    await agent.get('/not-an-error').expect(500, { statusCode: 500, code: 'ERR_HTTP_500', message: 'Internal Server Error' });
+    await agent
+      .get('/not-an-error')
+      .expect(500, { statusCode: 500, code: 'ERR_HTTP_500', message: 'Internal Server Error' });
     expect(errors).toHaveLength(2);
   });
 
@@ -96,7 +111,11 @@ describe('createApp error mapping: JSON bodies { statusCode, code, message, erro
 
   it('answers a store failure during the session load with a JSON 503', async () => {
     const store = new MemoryStore();
-    const app = createApp({ keys: ['k'], imports: [SessionModule.forRoot({ store })], controllers: [SessionController] });
+    const app = createApp({
+      keys: ['k'],
+      imports: [SessionModule.forRoot({ store })],
+      controllers: [SessionController],
+    });
     const agent = request(app.callback());
     const first = await agent.get('/touch').expect(200);
     store.get = () => {

@@ -1,6 +1,17 @@
 import { IsInt } from 'class-validator';
 import { injectable } from 'tsyringe';
-import { Body, Controller, Get, Param, Post, Query, Session, SessionModule, SessionService, createApp } from 'koa-typed-session';
+import {
+  Body,
+  Controller,
+  Get,
+  Param,
+  Post,
+  Query,
+  Session,
+  SessionModule,
+  SessionService,
+  createApp,
+} from 'koa-typed-session';
 import { cookieHeader, request } from '../helpers/app';
 
 class CountSession {

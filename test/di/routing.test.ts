@@ -1,5 +1,18 @@
 import type { Context } from 'koa';
-import { Body, Controller, Ctx, Delete, Get, Param, Patch, Post, Put, Query, SessionModule, createApp } from 'koa-typed-session';
+import {
+  Body,
+  Controller,
+  Ctx,
+  Delete,
+  Get,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+  SessionModule,
+  createApp,
+} from 'koa-typed-session';
 import { request } from '../helpers/app';
 
 @Controller('/items')
@@ -62,11 +75,15 @@ describe('createApp routing: controllers, verbs and parameter decorators', () =>
   const agent = () => request(build().callback());
 
   it('GET with @Query() and @Query(name)', async () => {
-    await agent().get('/items?page=2&q=x').expect(200, { query: { page: '2', q: 'x' }, page: '2', count: 1 });
+    await agent()
+      .get('/items?page=2&q=x')
+      .expect(200, { query: { page: '2', q: 'x' }, page: '2', count: 1 });
   });
 
   it('GET with @Param(name) and @Param()', async () => {
-    await agent().get('/items/1').expect(200, { id: '1', params: { id: '1' }, item: { name: 'one' } });
+    await agent()
+      .get('/items/1')
+      .expect(200, { id: '1', params: { id: '1' }, item: { name: 'one' } });
   });
 
   it('POST with a JSON @Body() and @Ctx(); an explicit status is kept', async () => {
@@ -78,7 +95,10 @@ describe('createApp routing: controllers, verbs and parameter decorators', () =>
   });
 
   it('PATCH and DELETE; a handler returning nothing answers 204', async () => {
-    await agent().patch('/items/1').send({ name: 'uno' }).expect(200, { id: '1', body: { name: 'uno' } });
+    await agent()
+      .patch('/items/1')
+      .send({ name: 'uno' })
+      .expect(200, { id: '1', body: { name: 'uno' } });
     await agent().delete('/items/1').expect(204);
   });
 

@@ -37,7 +37,12 @@ class InfoController {
   @Get('/')
   info(@Session() s: CountSession) {
     s.n++;
-    return { key: this.config.key, storeMode: this.config.storeMode, memory: this.store instanceof MemoryStore, n: s.n };
+    return {
+      key: this.config.key,
+      storeMode: this.config.storeMode,
+      memory: this.store instanceof MemoryStore,
+      n: s.n,
+    };
   }
 }
 
@@ -65,7 +70,11 @@ function expectConfigError(build: () => unknown, option: string, message: RegExp
 describe('SessionModule and SessionConfig', () => {
   it('forRoot registers SessionConfig and the store, injectable into controllers', async () => {
     const store = new MemoryStore();
-    const app = createApp({ keys: ['k'], imports: [SessionModule.forRoot({ key: 'sid', store })], controllers: [InfoController] });
+    const app = createApp({
+      keys: ['k'],
+      imports: [SessionModule.forRoot({ key: 'sid', store })],
+      controllers: [InfoController],
+    });
     await request(app.callback()).get('/').expect(200, { key: 'sid', storeMode: true, memory: true, n: 1 });
     expect(app.container.resolve(SESSION_STORE)).toBe(store);
   });
@@ -102,42 +111,83 @@ describe('SessionModule and SessionConfig', () => {
 
   it('createApp refuses a forRootAsync import and points to createAppAsync', () => {
     expectConfigError(
-      () => createApp({ keys: ['k'], imports: [SessionModule.forRootAsync({ useFactory: () => ({}) })], controllers: [] }),
+      () =>
+        createApp({ keys: ['k'], imports: [SessionModule.forRootAsync({ useFactory: () => ({}) })], controllers: [] }),
       'imports',
       /createAppAsync/,
     );
   });
 
   it('rejects invalid options at createApp, naming the option', () => {
-    expectConfigError(() => createApp({ keys: ['k'], imports: [SessionModule.forRoot({ maxAge: 'forever' as never })] }), 'maxAge', /^koa-typed-session: option `maxAge`/);
-    expectConfigError(() => createApp({ keys: ['k'], imports: [SessionModule.forRoot({ rolling: 'yes' as never })] }), 'rolling', /rolling/);
-    expectConfigError(() => createApp({ keys: ['k'], imports: [SessionModule.forRoot({ keys: [] })] }), 'keys', /non-empty array/);
+    expectConfigError(
+      () => createApp({ keys: ['k'], imports: [SessionModule.forRoot({ maxAge: 'forever' as never })] }),
+      'maxAge',
+      /^koa-typed-session: option `maxAge`/,
+    );
+    expectConfigError(
+      () => createApp({ keys: ['k'], imports: [SessionModule.forRoot({ rolling: 'yes' as never })] }),
+      'rolling',
+      /rolling/,
+    );
+    expectConfigError(
+      () => createApp({ keys: ['k'], imports: [SessionModule.forRoot({ keys: [] })] }),
+      'keys',
+      /non-empty array/,
+    );
     expectConfigError(() => createApp({ keys: [''] }), 'keys', /non-empty/);
     expectConfigError(() => createApp({ imports: [SessionModule.forRoot()] }), 'signed', /app\.keys/);
   });
 
+  it('rejects a forRootAsync without a factory', () => {
+    expectConfigError(() => SessionModule.forRootAsync({} as never), 'useFactory', /must be a function/);
+  });
+
   it('rejects invalid options from forRootAsync when the app is created', async () => {
     await expect(
-      createAppAsync({ keys: ['k'], imports: [SessionModule.forRootAsync({ useFactory: async () => ({ key: 'bad key' }) })] }),
+      createAppAsync({
+        keys: ['k'],
+        imports: [SessionModule.forRootAsync({ useFactory: async () => ({ key: 'bad key' }) })],
+      }),
     ).rejects.toMatchObject({ option: 'key' });
   });
 
   it('rejects keys given in two places, and two SessionModules', () => {
-    expectConfigError(() => createApp({ keys: ['a'], imports: [SessionModule.forRoot({ keys: ['b'] })] }), 'keys', /both/);
-    expectConfigError(() => createApp({ keys: ['a'], imports: [SessionModule.forRoot(), SessionModule.forRoot()] }), 'imports', /more than once/);
+    expectConfigError(
+      () => createApp({ keys: ['a'], imports: [SessionModule.forRoot({ keys: ['b'] })] }),
+      'keys',
+      /both/,
+    );
+    expectConfigError(
+      () => createApp({ keys: ['a'], imports: [SessionModule.forRoot(), SessionModule.forRoot()] }),
+      'imports',
+      /more than once/,
+    );
   });
 
   it('registers nothing in the parent container (per-app child containers)', () => {
     const parent = rootContainer.createChildContainer();
-    createApp({ keys: ['k'], container: parent, imports: [SessionModule.forRoot({ store: new MemoryStore() })], controllers: [CountController] });
+    createApp({
+      keys: ['k'],
+      container: parent,
+      imports: [SessionModule.forRoot({ store: new MemoryStore() })],
+      controllers: [CountController],
+    });
     expect(parent.isRegistered(SessionConfig)).toBe(false);
     expect(parent.isRegistered(SESSION_STORE)).toBe(false);
     expect(rootContainer.isRegistered(SessionConfig, true)).toBe(false);
   });
 
   it('two apps in one process keep separate configurations and sessions', async () => {
-    const one = createApp({ keys: ['one'], imports: [SessionModule.forRoot({ key: 'one' })], controllers: [CountController] });
-    const two = createApp({ keys: ['two'], imports: [SessionModule.forRoot({ key: 'two' })], controllers: [CountController] });
+    const one = createApp({
+      keys: ['one'],
+      imports: [SessionModule.forRoot({ key: 'one' })],
+      controllers: [CountController],
+    });
+    const two = createApp({
+      keys: ['two'],
+      imports: [SessionModule.forRoot({ key: 'two' })],
+      controllers: [CountController],
+    });
     const a = await request(one.callback()).get('/').expect(200, { n: 1 });
     expect(cookieHeader(a)).toMatch(/^one=/);
     // app two does not accept app one's cookie (other name, other keys)

@@ -1,6 +1,15 @@
 import { IsOptional, IsString } from 'class-validator';
 import { injectable } from 'tsyringe';
-import { Controller, Get, MemoryStore, Param, SessionModule, SessionService, SessionStateError, createApp } from 'koa-typed-session';
+import {
+  Controller,
+  Get,
+  MemoryStore,
+  Param,
+  SessionModule,
+  SessionService,
+  SessionStateError,
+  createApp,
+} from 'koa-typed-session';
 import { cookieHeader, request } from '../helpers/app';
 
 class UserSession {
@@ -50,7 +59,11 @@ class ScopeController {
 }
 
 function build() {
-  return createApp({ keys: ['k'], imports: [SessionModule.forRoot({ store: new MemoryStore() })], controllers: [ScopeController] });
+  return createApp({
+    keys: ['k'],
+    imports: [SessionModule.forRoot({ store: new MemoryStore() })],
+    controllers: [ScopeController],
+  });
 }
 
 describe('SessionService: per-request scope', () => {

@@ -1,6 +1,16 @@
 import { IsInt, IsOptional, IsString, Min } from 'class-validator';
 import { injectable } from 'tsyringe';
-import { Body, Controller, Get, MemoryStore, Post, Session, SessionModule, SessionService, createApp } from 'koa-typed-session';
+import {
+  Body,
+  Controller,
+  Get,
+  MemoryStore,
+  Post,
+  Session,
+  SessionModule,
+  SessionService,
+  createApp,
+} from 'koa-typed-session';
 import { cookieHeader, request, setCookies } from '../helpers/app';
 
 class AccountSession {
@@ -56,7 +66,13 @@ class AccountController {
   async login(@Body('name') name: string, @Body('keepData') keepData: boolean, @Session() s: AccountSession) {
     const before = this.sessions.id;
     const account = await this.accounts.login(name, keepData);
-    return { before: before ?? null, after: this.sessions.id ?? null, same: account === s, user: s.user, visits: s.visits };
+    return {
+      before: before ?? null,
+      after: this.sessions.id ?? null,
+      same: account === s,
+      user: s.user,
+      visits: s.visits,
+    };
   }
 
   @Post('/login-then-edit')
@@ -111,7 +127,11 @@ describe('SessionService', () => {
     const { agent, store } = build();
     const visit = await agent.post('/visit').expect(200);
     const oldId = idOf(visit)!;
-    const login = await agent.post('/login').set('Cookie', cookieHeader(visit)).send({ name: 'ada', keepData: true }).expect(200);
+    const login = await agent
+      .post('/login')
+      .set('Cookie', cookieHeader(visit))
+      .send({ name: 'ada', keepData: true })
+      .expect(200);
     expect(login.body).toMatchObject({ before: oldId, same: true, user: 'ada', visits: 1 });
     expect(login.body.after).not.toBe(oldId);
     expect(idOf(login)).toBe(login.body.after);
@@ -124,7 +144,11 @@ describe('SessionService', () => {
   it('regenerate({ keepData: false }) starts empty; the injected instance is reset in place', async () => {
     const { agent } = build();
     const visit = await agent.post('/visit').expect(200);
-    const login = await agent.post('/login').set('Cookie', cookieHeader(visit)).send({ name: 'bob', keepData: false }).expect(200);
+    const login = await agent
+      .post('/login')
+      .set('Cookie', cookieHeader(visit))
+      .send({ name: 'bob', keepData: false })
+      .expect(200);
     expect(login.body).toMatchObject({ same: true, user: 'bob', visits: 0 });
     await agent.get('/me').set('Cookie', cookieHeader(login)).expect(200, { user: 'bob', visits: 0, isNew: false });
   });

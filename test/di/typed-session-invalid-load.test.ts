@@ -72,7 +72,12 @@ describe('typed @Session(): stored data that fails the schema on load', () => {
     await new Promise((resolve) => setImmediate(resolve));
 
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ reason: 'schema', schema: 'ViewSession', key: id, value: { views: -3, user: 42 } });
+    expect(events[0]).toMatchObject({
+      reason: 'schema',
+      schema: 'ViewSession',
+      key: id,
+      value: { views: -3, user: 42 },
+    });
     expect(events[0]!.errors.map((e) => e.property).sort()).toEqual(['user', 'views']);
     expect(events[0]!.errors.find((e) => e.property === 'views')!.constraints).toHaveProperty('min');
     // The reset is written: the store no longer holds the invalid data.
@@ -82,11 +87,18 @@ describe('typed @Session(): stored data that fails the schema on load', () => {
   });
 
   it('resets a cookie session too (cookie mode)', async () => {
-    const app = createApp({ keys: ['k'], imports: [SessionModule.forRoot({ signed: false })], controllers: [ProbeController] });
+    const app = createApp({
+      keys: ['k'],
+      imports: [SessionModule.forRoot({ signed: false })],
+      controllers: [ProbeController],
+    });
     const forged = encodeBase64Json({ views: 'many', _expire: Date.now() + 60_000, _maxAge: 60_000 });
     let invalid = 0;
     app.on('session:invalid', () => invalid++);
-    const res = await request(app.callback()).get('/view').set('Cookie', `koa.sess=${forged}`).expect(200, { views: 0 });
+    const res = await request(app.callback())
+      .get('/view')
+      .set('Cookie', `koa.sess=${forged}`)
+      .expect(200, { views: 0 });
     await new Promise((resolve) => setImmediate(resolve));
     expect(invalid).toBe(1);
     await request(app.callback()).get('/raw').set('Cookie', cookieHeader(res)).expect(200, { views: 0 });
@@ -95,8 +107,14 @@ describe('typed @Session(): stored data that fails the schema on load', () => {
   it("fails the request with a SessionValidationError under onInvalid: 'reject', leaving the data", async () => {
     const { app, store, id, cookie } = await seeded({ views: 'x' });
     const res = await request(app.callback()).get('/strict').set('Cookie', cookie).expect(400);
-    expect(res.body).toMatchObject({ statusCode: 400, code: 'ERR_SESSION_VALIDATION', errors: [{ property: 'views' }] });
-    expect(res.body.message).toMatch(/^koa-typed-session: session data does not match StrictSession \(invalid: views\)/);
+    expect(res.body).toMatchObject({
+      statusCode: 400,
+      code: 'ERR_SESSION_VALIDATION',
+      errors: [{ property: 'views' }],
+    });
+    expect(res.body.message).toMatch(
+      /^koa-typed-session: session data does not match StrictSession \(invalid: views\)/,
+    );
     const stored = (await store.get(id)) as Record<string, unknown>;
     expect(stored.views).toBe('x');
   });
@@ -110,7 +128,9 @@ describe('typed @Session(): stored data that fails the schema on load', () => {
   });
 
   it('never lets stored __proto__ or constructor keys reach the instance', async () => {
-    const { app, cookie } = await seeded(JSON.parse('{"views": 1, "__proto__": {"polluted": true}, "constructor": {"x": 1}}') as Record<string, unknown>);
+    const { app, cookie } = await seeded(
+      JSON.parse('{"views": 1, "__proto__": {"polluted": true}, "constructor": {"x": 1}}') as Record<string, unknown>,
+    );
     const res = await request(app.callback()).get('/view').set('Cookie', cookie).expect(200);
     expect(res.body).toEqual({ views: 1 });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

@@ -1,5 +1,15 @@
 import { IsInt, Max, Min, Validate, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
-import { Controller, Get, MemoryStore, Post, Body, Session, SessionModule, createApp, type SessionModuleOptions } from 'koa-typed-session';
+import {
+  Controller,
+  Get,
+  MemoryStore,
+  Post,
+  Body,
+  Session,
+  SessionModule,
+  createApp,
+  type SessionModuleOptions,
+} from 'koa-typed-session';
 import { cookieHeader, request, setCookies } from '../helpers/app';
 
 let validations = 0;
@@ -48,7 +58,8 @@ const modes: Array<[string, () => SessionModuleOptions]> = [
 ];
 
 describe.each(modes)('typed @Session() (%s sessions): invalid data left by a handler', (_mode, options) => {
-  const build = () => createApp({ keys: ['k'], imports: [SessionModule.forRoot(options())], controllers: [CounterController] });
+  const build = () =>
+    createApp({ keys: ['k'], imports: [SessionModule.forRoot(options())], controllers: [CounterController] });
 
   it('is refused with a 400 SessionValidationError listing the fields, and nothing is written', async () => {
     const agent = request(build().callback());

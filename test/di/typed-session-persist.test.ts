@@ -1,6 +1,16 @@
 import { Type } from 'class-transformer';
 import { IsDate, IsInt, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
-import { Controller, Get, MemoryStore, Post, Body, Session, SessionModule, createApp, type SessionModuleOptions } from 'koa-typed-session';
+import {
+  Controller,
+  Get,
+  MemoryStore,
+  Post,
+  Body,
+  Session,
+  SessionModule,
+  createApp,
+  type SessionModuleOptions,
+} from 'koa-typed-session';
 import { cookieHeader, request, setCookies } from '../helpers/app';
 
 class Address {
@@ -62,7 +72,8 @@ const modes: Array<[string, () => SessionModuleOptions]> = [
 ];
 
 describe.each(modes)('typed @Session() (%s sessions): a live instance whose edits persist', (_mode, options) => {
-  const build = () => createApp({ keys: ['k1'], imports: [SessionModule.forRoot(options())], controllers: [ViewsController] });
+  const build = () =>
+    createApp({ keys: ['k1'], imports: [SessionModule.forRoot(options())], controllers: [ViewsController] });
 
   it('persists edits across requests, starting from the initialisers', async () => {
     const agent = request(build().callback());
@@ -73,7 +84,9 @@ describe.each(modes)('typed @Session() (%s sessions): a live instance whose edit
   });
 
   it('writes nothing for a visitor whose instance was not edited', async () => {
-    const res = await request(build().callback()).get('/peek').expect(200, { views: 0, isInstance: true, addressIsClass: true });
+    const res = await request(build().callback())
+      .get('/peek')
+      .expect(200, { views: 0, isInstance: true, addressIsClass: true });
     expect(setCookies(res)).toEqual([]);
   });
 
@@ -89,7 +102,10 @@ describe.each(modes)('typed @Session() (%s sessions): a live instance whose edit
   it('gives two @Session() parameters of one class the same object', async () => {
     const agent = request(build().callback());
     const res = await agent.get('/twice').expect(200, { same: true, views: 10 });
-    await agent.get('/peek').set('Cookie', cookieHeader(res)).expect(200, { views: 10, isInstance: true, addressIsClass: true });
+    await agent
+      .get('/peek')
+      .set('Cookie', cookieHeader(res))
+      .expect(200, { views: 10, isInstance: true, addressIsClass: true });
   });
 
   it("@Session('field') gives that field's value", async () => {

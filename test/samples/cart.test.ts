@@ -47,13 +47,19 @@ describe('sample: shopping cart with SessionService in a service class', () => {
     const refused = await c.post('/cart/items', { sku: 'TEA-002', qty: 5 });
     expect(refused.status).toBe(400);
     expect(refused.body).toMatchObject({ code: 'ERR_SESSION_VALIDATION', errors: [{ property: 'lines' }] });
-    expect((await c.get('/cart')).body.lines).toEqual([{ sku: 'TEA-002', name: 'Black tea', qty: 98, subtotal: 38220 }]);
+    expect((await c.get('/cart')).body.lines).toEqual([
+      { sku: 'TEA-002', name: 'Black tea', qty: 98, subtotal: 38220 },
+    ]);
   });
 
   it('answers an unknown product with a JSON 404', async () => {
     const res = await client().post('/cart/items', { sku: 'CAT-999' });
     expect(res.status).toBe(404);
-    expect(res.body).toEqual({ statusCode: 404, code: 'ERR_UNKNOWN_PRODUCT', message: 'No product CAT-999 in the catalogue.' });
+    expect(res.body).toEqual({
+      statusCode: 404,
+      code: 'ERR_UNKNOWN_PRODUCT',
+      message: 'No product CAT-999 in the catalogue.',
+    });
   });
 
   it('login keeps the cart under a new session id and destroys the old one', async () => {

@@ -4,7 +4,8 @@ import request from 'supertest';
 import { CONFIG, createSeedApp } from '../../samples/decorators/app';
 import { cookieHeader, setCookies } from '../helpers/app';
 
-const findCookie = (res: { headers: Record<string, unknown> }, name: string) => setCookies(res).find((c) => c.startsWith(`${name}=`));
+const findCookie = (res: { headers: Record<string, unknown> }, name: string) =>
+  setCookies(res).find((c) => c.startsWith(`${name}=`));
 
 describe('sample: the seed multi-API app with controllers and a typed session', () => {
   it('set -> get -> destroy -> get, on the koa:sess cookie', async () => {
