@@ -507,7 +507,7 @@ const MAX_DATE_MS = 8.64e15;
 
 /** Accessors of `Session` (`maxAge`, `externalKey`, ...): assigning one runs the accessor, so toJSON() never persists them. */
 const ACCESSOR_KEYS = Object.entries(Object.getOwnPropertyDescriptors(Session.prototype))
-  .filter(([, descriptor]) => descriptor.get || descriptor.set)
+  .filter(([, descriptor]) => descriptor.get !== undefined || descriptor.set !== undefined)
   .map(([name]) => name);
 
 /**
