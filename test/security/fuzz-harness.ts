@@ -27,7 +27,14 @@ export interface Outcome {
 }
 
 /** Number of generated cases per mode: `SESSION_FUZZ_RUNS`, default 10,000. */
-export const FUZZ_RUNS = Number(process.env.SESSION_FUZZ_RUNS ?? 10_000);
+export const FUZZ_RUNS = runsFromEnv(process.env.SESSION_FUZZ_RUNS);
+
+function runsFromEnv(value: string | undefined): number {
+  const runs = Number(value ?? 10_000);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new Error(`SESSION_FUZZ_RUNS must be a positive integer, got ${value}`);
+  return runs;
+}
 
 /** Session data the server issues before the run (varied shapes, one near the size limit). */
 export const ISSUED_DATA: Array<Record<string, unknown>> = [
