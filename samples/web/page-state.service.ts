@@ -31,6 +31,10 @@ export class PageStateService {
 
   /** The cart's lines with their display names. */
   cartLines(session: WebSession): Array<{ sku: string; name: string; quantity: number }> {
-    return session.cart.map((line) => ({ sku: line.sku, name: CATALOGUE[line.sku] ?? line.sku, quantity: line.quantity }));
+    return session.cart.map((line) => ({
+      sku: line.sku,
+      name: CATALOGUE[line.sku] ?? line.sku,
+      quantity: line.quantity,
+    }));
   }
 }

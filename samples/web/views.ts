@@ -82,9 +82,17 @@ export function loginPage(state: PageState, error?: string): string {
 }
 
 /** The cart page: its lines, an "add" form over `catalogue`, and "empty the cart". */
-export function cartPage(state: PageState, lines: CartLineView[], catalogue: Record<string, string>, error?: string): string {
+export function cartPage(
+  state: PageState,
+  lines: CartLineView[],
+  catalogue: Record<string, string>,
+  error?: string,
+): string {
   const rows = lines
-    .map((l) => `<tr><td>${escapeHtml(l.name)}</td><td class="qty" data-sku="${escapeHtml(l.sku)}">${l.quantity}</td></tr>`)
+    .map(
+      (l) =>
+        `<tr><td>${escapeHtml(l.name)}</td><td class="qty" data-sku="${escapeHtml(l.sku)}">${l.quantity}</td></tr>`,
+    )
     .join('');
   const table = lines.length
     ? `<table id="cart"><thead><tr><th>Item</th><th>Quantity</th></tr></thead><tbody>${rows}</tbody></table>

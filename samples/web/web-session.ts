@@ -1,5 +1,16 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 
 /** What the shop sells: sku -> display name. */
 export const CATALOGUE: Readonly<Record<string, string>> = Object.freeze({
@@ -32,7 +43,9 @@ export class WebSession {
 /** The body of POST /login. */
 export class LoginForm {
   // Names are shown back on every page (escaped); a narrow pattern keeps the demo tidy.
-  @IsString() @Length(1, 40) @Matches(/^[\p{L}\p{N} ._'-]+$/u, { message: 'name may hold letters, digits, spaces and . _ \' -' })
+  @IsString()
+  @Length(1, 40)
+  @Matches(/^[\p{L}\p{N} ._'-]+$/u, { message: "name may hold letters, digits, spaces and . _ ' -" })
   name!: string;
 }
 

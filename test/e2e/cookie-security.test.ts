@@ -1,6 +1,14 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { createWebApp } from '../../samples/web/create-web-app';
-import { cookiesByName, launchChromium, readDocumentCookie, serve, viewCount, writeDocumentCookie, type RunningApp } from './browser';
+import {
+  cookiesByName,
+  launchChromium,
+  readDocumentCookie,
+  serve,
+  viewCount,
+  writeDocumentCookie,
+  type RunningApp,
+} from './browser';
 
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64');
 
@@ -45,7 +53,10 @@ describe('e2e: the session cookie in Chromium', () => {
     expect(await viewCount(page)).toBe(2);
     expect(await readDocumentCookie(page)).not.toContain('koa.sess');
     // A script writing a cookie of the same name does not replace an HttpOnly one.
-    await writeDocumentCookie(page, `koa.sess=${b64({ views: 1000, _expire: Date.now() + 1e9, _maxAge: 1e9 })}; path=/`);
+    await writeDocumentCookie(
+      page,
+      `koa.sess=${b64({ views: 1000, _expire: Date.now() + 1e9, _maxAge: 1e9 })}; path=/`,
+    );
     await page.reload();
     expect(await viewCount(page)).toBe(3);
   });

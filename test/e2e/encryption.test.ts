@@ -8,7 +8,11 @@ const NAME = 'Zanzibar';
 /** Every way a reader could try to see data in the cookie value: as is, base64, base64url. */
 function readings(value: string): string[] {
   const unescaped = decodeURIComponent(value);
-  return [unescaped, Buffer.from(unescaped, 'base64').toString('latin1'), Buffer.from(unescaped, 'base64url').toString('latin1')];
+  return [
+    unescaped,
+    Buffer.from(unescaped, 'base64').toString('latin1'),
+    Buffer.from(unescaped, 'base64url').toString('latin1'),
+  ];
 }
 
 // With `encrypt`, the browser holds a cookie that reveals nothing and cannot be altered.
@@ -51,7 +55,8 @@ describe('e2e: encrypted session cookie in Chromium', () => {
     expect([...cookies.keys()]).toEqual(['koa.sess']); // sealed: no separate signature cookie
     expect(value.length).toBeGreaterThan(40);
     for (const text of readings(value)) {
-      for (const secret of [NAME, 'socks', 'views', 'cart', 'user', '_expire', '{"']) expect(text).not.toContain(secret);
+      for (const secret of [NAME, 'socks', 'views', 'cart', 'user', '_expire', '{"'])
+        expect(text).not.toContain(secret);
     }
     await page.goto('/');
     await page.reload();
