@@ -16,7 +16,10 @@ export interface RedisSampleApp {
  * Builds the multi-API app on a RedisStore: GET /set, /get, /destroy as in the seed, plus
  * /login?user=NAME and /logout-everywhere (destroys every session of the logged-in user).
  */
-export function createApp(redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix = 'koa:sess:'): RedisSampleApp {
+export function createApp(
+  redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  prefix = 'koa:sess:',
+): RedisSampleApp {
   const app = new Koa();
   app.keys = ['your-secret-key'];
 

@@ -47,10 +47,14 @@ export class MemoryStore implements SessionStore {
     this.now = options.now ?? Date.now;
     this.userField = options.userField;
     if (!Number.isInteger(this.maxEntries) || this.maxEntries < 1) {
-      throw new RangeError(`koa-typed-session: MemoryStore maxEntries must be a positive integer, got ${String(options.maxEntries)}.`);
+      throw new RangeError(
+        `koa-typed-session: MemoryStore maxEntries must be a positive integer, got ${String(options.maxEntries)}.`,
+      );
     }
     if (this.userField !== undefined && (typeof this.userField !== 'string' || this.userField === '')) {
-      throw new RangeError(`koa-typed-session: MemoryStore userField must be a non-empty string, got ${String(options.userField)}.`);
+      throw new RangeError(
+        `koa-typed-session: MemoryStore userField must be a non-empty string, got ${String(options.userField)}.`,
+      );
     }
   }
 
@@ -120,7 +124,11 @@ export class MemoryStore implements SessionStore {
    */
   destroyAllOf(userId: string | number): number {
     if (this.userField === undefined) {
-      throw new SessionConfigError('MemoryStore.userField', 'is not set, so sessions are not indexed by user', "Create the store with e.g. `new MemoryStore({ userField: 'userId' })`.");
+      throw new SessionConfigError(
+        'MemoryStore.userField',
+        'is not set, so sessions are not indexed by user',
+        "Create the store with e.g. `new MemoryStore({ userField: 'userId' })`.",
+      );
     }
     const user = userIdOf(userId);
     const keys = user === undefined ? undefined : this.users.get(user);

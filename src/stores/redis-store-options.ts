@@ -13,7 +13,12 @@ export interface RedisStoreOptions {
   /** ioredis options (host, port, password, db, tls, `sentinels` + `name` for Sentinel...). */
   redis?: RedisOptions;
   /** Creates an ioredis Cluster client instead. */
-  cluster?: { nodes: ClusterNode[]; options?: ClusterOptions };
+  cluster?: {
+    /** The cluster's startup nodes. */
+    nodes: ClusterNode[];
+    /** ioredis Cluster options. */
+    options?: ClusterOptions;
+  };
   /** Prepended to every session id to form the Redis key. `''` reads and writes koa-redis's keys. @default '' */
   prefix?: string;
   /** TTL in ms for browser-session cookies (koa-session hands stores the TTL `'session'`). @default 86_400_000 */
@@ -58,26 +63,45 @@ function fail(option: string, problem: string, fix: string): never {
 function positive(value: unknown, option: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    fail(option, `must be a positive number of milliseconds, got ${String(value)}`, `For example \`${option}: ${fallback}\`.`);
+    fail(
+      option,
+      `must be a positive number of milliseconds, got ${String(value)}`,
+      `For example \`${option}: ${fallback}\`.`,
+    );
   }
   return value;
 }
 
 function optionalString(value: unknown, option: string, example: string): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string') fail(option, `must be a string, got ${typeof value}`, `For example \`${option}: '${example}'\`.`);
+  if (typeof value !== 'string')
+    fail(option, `must be a string, got ${typeof value}`, `For example \`${option}: '${example}'\`.`);
   return value;
 }
 
 function isClient(value: unknown): value is Redis | Cluster {
   const candidate = value as { get?: unknown; defineCommand?: unknown; status?: unknown } | null;
-  return typeof candidate?.get === 'function' && typeof candidate.defineCommand === 'function' && typeof candidate.status === 'string';
+  return (
+    typeof candidate?.get === 'function' &&
+    typeof candidate.defineCommand === 'function' &&
+    typeof candidate.status === 'string'
+  );
 }
 
 /** Validates the options and creates the client when none was given. @throws SessionConfigError */
 export function resolveRedisStoreOptions(input: RedisStoreOptions | undefined): ResolvedRedisStoreOptions {
   const opts: Record<string, unknown> = { ...(input ?? {}) };
-  const known = ['client', 'url', 'redis', 'cluster', 'prefix', 'sessionTtl', 'userField', 'indexPrefix', 'readyTimeout'];
+  const known = [
+    'client',
+    'url',
+    'redis',
+    'cluster',
+    'prefix',
+    'sessionTtl',
+    'userField',
+    'indexPrefix',
+    'readyTimeout',
+  ];
   for (const name of Object.keys(opts)) {
     if (!known.includes(name)) fail(name, 'is not a known option', `Use one of: ${known.join(', ')}.`);
   }
@@ -89,15 +113,25 @@ export function resolveRedisStoreOptions(input: RedisStoreOptions | undefined): 
   const readyTimeout = positive(opts.readyTimeout, 'readyTimeout', 1000);
   const url = optionalString(opts.url, 'url', 'redis://127.0.0.1:6379');
   const given = [opts.client, url ?? opts.redis, opts.cluster].filter((v) => v !== undefined).length;
-  if (given > 1) fail('client', 'was given together with url/redis or cluster', 'Pass either a client, or connection options, not both.');
+  if (given > 1)
+    fail(
+      'client',
+      'was given together with url/redis or cluster',
+      'Pass either a client, or connection options, not both.',
+    );
   let client: Redis | Cluster;
   if (opts.client !== undefined) {
-    if (!isClient(opts.client)) fail('client', 'is not an ioredis client', 'Pass `new Redis(...)` or `new Cluster(...)` from ioredis.');
+    if (!isClient(opts.client))
+      fail('client', 'is not an ioredis client', 'Pass `new Redis(...)` or `new Cluster(...)` from ioredis.');
     client = opts.client;
   } else if (opts.cluster !== undefined) {
     const cluster = opts.cluster as RedisStoreOptions['cluster'];
     if (!cluster || !Array.isArray(cluster.nodes) || cluster.nodes.length === 0) {
-      fail('cluster', 'must be { nodes: [...], options? }', "For example `cluster: { nodes: [{ host: '127.0.0.1', port: 7000 }] }`.");
+      fail(
+        'cluster',
+        'must be { nodes: [...], options? }',
+        "For example `cluster: { nodes: [{ host: '127.0.0.1', port: 7000 }] }`.",
+      );
     }
     const redisOptions = { ...FAIL_FAST, ...cluster.options?.redisOptions };
     // Not `enableOfflineQueue: false` on the Cluster itself: ioredis's own ready check needs that

@@ -149,10 +149,17 @@ export class RedisStore extends EventEmitter implements SessionStore {
    */
   async destroyAllOf(userId: string | number): Promise<number> {
     if (this.userField === undefined) {
-      throw new SessionConfigError('RedisStore.userField', 'is not set, so sessions are not indexed by user', "Create the store with e.g. `new RedisStore({ userField: 'userId' })`.");
+      throw new SessionConfigError(
+        'RedisStore.userField',
+        'is not set, so sessions are not indexed by user',
+        "Create the store with e.g. `new RedisStore({ userField: 'userId' })`.",
+      );
     }
     const user = userIdOf(userId);
-    if (user === undefined) throw new TypeError(`koa-typed-session: destroyAllOf needs a non-empty string or number user id, got ${typeof userId}.`);
+    if (user === undefined)
+      throw new TypeError(
+        `koa-typed-session: destroyAllOf needs a non-empty string or number user id, got ${typeof userId}.`,
+      );
     await this.ready();
     const indexKey = this.indexPrefix + user;
     const members = await this.client.zrange(indexKey, 0, -1);
@@ -208,7 +215,10 @@ export class RedisStore extends EventEmitter implements SessionStore {
       };
       const onReady = (): void => done();
       const onEnd = (): void => done(new Error('koa-typed-session: the Redis connection ended'));
-      const timer = setTimeout(() => done(new Error(`koa-typed-session: Redis not ready within ${this.readyTimeout} ms (readyTimeout)`)), this.readyTimeout);
+      const timer = setTimeout(
+        () => done(new Error(`koa-typed-session: Redis not ready within ${this.readyTimeout} ms (readyTimeout)`)),
+        this.readyTimeout,
+      );
       client.on('ready', onReady);
       client.on('end', onEnd);
     });

@@ -18,10 +18,20 @@ export function redisServerBinary(): string {
   const which = (): string => spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
   let found = which();
   if (!found && process.getuid?.() === 0) {
-    execFileSync('sh', ['-c', 'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq --no-install-recommends redis-server) >/dev/null 2>&1'], { stdio: 'ignore' });
+    execFileSync(
+      'sh',
+      [
+        '-c',
+        'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq --no-install-recommends redis-server) >/dev/null 2>&1',
+      ],
+      { stdio: 'ignore' },
+    );
     found = which();
   }
-  if (!found) throw new Error('redis-server is not installed: run `apt-get install redis-server` (or set REDIS_URL to a running Redis).');
+  if (!found)
+    throw new Error(
+      'redis-server is not installed: run `apt-get install redis-server` (or set REDIS_URL to a running Redis).',
+    );
   return (binary = found);
 }
 
@@ -32,7 +42,9 @@ export function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -76,8 +88,22 @@ export async function startRedisServer({ persistent = false, extraArgs = [] as s
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'kts-redis-'));
   let child: ChildProcess | undefined;
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir, '--daemonize', 'no', '--loglevel', 'warning',
-    ...(persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']), ...extraArgs];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--dir',
+    dir,
+    '--daemonize',
+    'no',
+    '--loglevel',
+    'warning',
+    ...(persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+    ...extraArgs,
+  ];
   const server: SpawnedRedis = {
     port,
     url: `redis://127.0.0.1:${port}`,

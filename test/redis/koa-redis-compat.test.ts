@@ -16,7 +16,12 @@ const koaRedis = require('koa-redis') as (options: { url: string }) => KoaRedisS
 type Middleware = (options: Record<string, unknown>, app: Koa) => Koa.Middleware;
 
 /** The seed's multi-API app (/set, /get, /destroy), on either middleware and either store. */
-function createApp(middleware: Middleware, store: SessionStore, prefix: string, maxAge: number | 'session' = 86_400_000): Koa {
+function createApp(
+  middleware: Middleware,
+  store: SessionStore,
+  prefix: string,
+  maxAge: number | 'session' = 86_400_000,
+): Koa {
   const app = new Koa();
   app.keys = ['your-secret-key'];
   app.use(middleware({ key: 'koa:sess', maxAge, rolling: true, store, prefix }, app));
@@ -72,10 +77,18 @@ describe('koa-redis compatibility: records move between koa-session + koa-redis 
     expect(id.startsWith(prefix)).toBe(true);
     expect(await raw.get(id)).toMatch(/^\{"user":"ann","tags":\[\],"_expire":\d+,"_maxAge":86400000\}$/);
 
-    expect((await request(after.callback()).get('/get').set('Cookie', cookie).expect(200)).body).toEqual({ user: 'ann', tags: [], extra: null });
+    expect((await request(after.callback()).get('/get').set('Cookie', cookie).expect(200)).body).toEqual({
+      user: 'ann',
+      tags: [],
+      extra: null,
+    });
     await request(after.callback()).get('/add?k=extra').set('Cookie', cookie).expect(200);
     // Our patch kept koa-redis's format: koa-session + koa-redis read it back, `[]` still an array.
-    expect((await request(before.callback()).get('/get').set('Cookie', cookie).expect(200)).body).toEqual({ user: 'ann', tags: [], extra: true });
+    expect((await request(before.callback()).get('/get').set('Cookie', cookie).expect(200)).body).toEqual({
+      user: 'ann',
+      tags: [],
+      extra: true,
+    });
     await request(after.callback()).get('/destroy').set('Cookie', cookie).expect(200);
     expect(await raw.exists(id)).toBe(0);
   });
@@ -88,9 +101,17 @@ describe('koa-redis compatibility: records move between koa-session + koa-redis 
     const pttl = await raw.pttl(id);
     expect(pttl).toBeGreaterThan(86_400_000); // maxAge + 10 s, as koa-session asks, in ms (PX)
     expect(pttl).toBeLessThanOrEqual(86_410_000);
-    expect((await request(theirApp.callback()).get('/get').set('Cookie', cookie).expect(200)).body).toEqual({ user: 'bob', tags: [], extra: null });
+    expect((await request(theirApp.callback()).get('/get').set('Cookie', cookie).expect(200)).body).toEqual({
+      user: 'bob',
+      tags: [],
+      extra: null,
+    });
     await request(theirApp.callback()).get('/destroy').set('Cookie', cookie).expect(200);
-    expect((await request(ourApp.callback()).get('/get').set('Cookie', cookie).expect(200)).body).toEqual({ user: null, tags: null, extra: null });
+    expect((await request(ourApp.callback()).get('/get').set('Cookie', cookie).expect(200)).body).toEqual({
+      user: null,
+      tags: null,
+      extra: null,
+    });
   });
 
   it('RedisStore works as a koa-session store, including browser-session cookies (koa-redis fails those)', async () => {
@@ -98,7 +119,11 @@ describe('koa-redis compatibility: records move between koa-session + koa-redis 
     const cookie = cookieHeader(await request(app.callback()).get('/set?user=cyd').expect(200));
     const id = /koa:sess=([^;]+)/.exec(cookie)![1]!;
     expect(await raw.pttl(id)).toBeGreaterThan(86_000_000); // the 'session' TTL became sessionTtl (1 day)
-    expect((await request(app.callback()).get('/get').set('Cookie', cookie).expect(200)).body).toEqual({ user: 'cyd', tags: [], extra: null });
+    expect((await request(app.callback()).get('/get').set('Cookie', cookie).expect(200)).body).toEqual({
+      user: 'cyd',
+      tags: [],
+      extra: null,
+    });
     await request(app.callback()).get('/destroy').set('Cookie', cookie).expect(200);
     expect(await raw.exists(id)).toBe(0);
 
@@ -111,6 +136,10 @@ describe('koa-redis compatibility: records move between koa-session + koa-redis 
     const app = createApp(ours, legacyStore, prefix);
     const cookie = cookieHeader(await request(app.callback()).get('/set?user=dee').expect(200));
     await request(app.callback()).get('/add?k=extra').set('Cookie', cookie).expect(200);
-    expect((await request(app.callback()).get('/get').set('Cookie', cookie).expect(200)).body).toEqual({ user: 'dee', tags: [], extra: true });
+    expect((await request(app.callback()).get('/get').set('Cookie', cookie).expect(200)).body).toEqual({
+      user: 'dee',
+      tags: [],
+      extra: true,
+    });
   });
 });

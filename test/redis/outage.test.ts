@@ -51,7 +51,7 @@ describe('store outage policy (a redis-server of our own, crashed, frozen and re
     server.resume();
     if (!(await pingRedis(server.port))) await server.start();
     // Let the store's client reconnect, so the next test starts from a healthy store.
-    for (const deadline = Date.now() + 5_000; store.status !== 'ready' && Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 5_000; store.status !== 'ready' && Date.now() < deadline;) {
       await new Promise((r) => setTimeout(r, 50));
     }
   });
@@ -79,7 +79,11 @@ describe('store outage policy (a redis-server of our own, crashed, frozen and re
     expect(recovered.body).toEqual({ a: 'before', b: 'before', isNew: false });
     expect(recovered.ms).toBeLessThan(5_000);
     await request(app.callback()).get('/write?v=after').set('Cookie', cookie).expect(200);
-    expect((await request(app.callback()).get('/read').set('Cookie', cookie)).body).toEqual({ a: 'after', b: 'after', isNew: false });
+    expect((await request(app.callback()).get('/read').set('Cookie', cookie)).body).toEqual({
+      a: 'after',
+      b: 'after',
+      isNew: false,
+    });
   });
 
   it('answers 503 within storeTimeout when Redis hangs (frozen), and the record is never half-written', async () => {
@@ -92,7 +96,10 @@ describe('store outage policy (a redis-server of our own, crashed, frozen and re
     expect(elapsed).toBeLessThan(STORE_TIMEOUT + 1_000);
     server.resume();
     // A write whose request gave up may still land when Redis thaws: whole or not at all.
-    const write = request(app.callback()).get('/write?v=racing').set('Cookie', cookie).then((r) => r);
+    const write = request(app.callback())
+      .get('/write?v=racing')
+      .set('Cookie', cookie)
+      .then((r) => r);
     await new Promise((r) => setTimeout(r, 5));
     server.pause();
     const status = (await write).status;

@@ -64,13 +64,26 @@ describe('RedisStore: the store contract on a real redis-server', () => {
   });
 
   it('patch merges set/unset and copies untouched values byte for byte (arrays, big numbers, unicode)', async () => {
-    const original = '{"list":[],"nested":{"e":[],"o":{}},"pi":0.30000000000000004,"big":12345678901234567,"t":"\\u00e9/\\"q\\" ,}]","gone":1,"keep":null}';
+    const original =
+      '{"list":[],"nested":{"e":[],"o":{}},"pi":0.30000000000000004,"big":12345678901234567,"t":"\\u00e9/\\"q\\" ,}]","gone":1,"keep":null}';
     await raw.set(`${prefix}p1`, original);
-    const ok = await store.patch('p1', { set: { added: [1, { x: [] }], pi: 3.14, _expire: 42 }, unset: ['gone'] }, 60_000);
+    const ok = await store.patch(
+      'p1',
+      { set: { added: [1, { x: [] }], pi: 3.14, _expire: 42 }, unset: ['gone'] },
+      60_000,
+    );
     expect(ok).toBe(true);
     const text = await raw.get(`${prefix}p1`);
-    expect(text).toBe('{"list":[],"nested":{"e":[],"o":{}},"pi":3.14,"big":12345678901234567,"t":"\\u00e9/\\"q\\" ,}]","keep":null,"added":[1,{"x":[]}],"_expire":42}');
-    expect(JSON.parse(text!)).toEqual({ ...JSON.parse(original), gone: undefined, pi: 3.14, added: [1, { x: [] }], _expire: 42 });
+    expect(text).toBe(
+      '{"list":[],"nested":{"e":[],"o":{}},"pi":3.14,"big":12345678901234567,"t":"\\u00e9/\\"q\\" ,}]","keep":null,"added":[1,{"x":[]}],"_expire":42}',
+    );
+    expect(JSON.parse(text!)).toEqual({
+      ...JSON.parse(original),
+      gone: undefined,
+      pi: 3.14,
+      added: [1, { x: [] }],
+      _expire: 42,
+    });
     expect(await raw.pttl(`${prefix}p1`)).toBeGreaterThan(59_000);
   });
 

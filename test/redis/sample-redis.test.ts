@@ -37,9 +37,14 @@ describe('samples/redis: the seed multi-API app on RedisStore', () => {
   });
 
   it('logs a user out everywhere', async () => {
-    const phone = cookieHeader(await request(sample.app.callback()).get('/login?user=ann').expect(200, 'Logged in as ann'));
+    const phone = cookieHeader(
+      await request(sample.app.callback()).get('/login?user=ann').expect(200, 'Logged in as ann'),
+    );
     const laptop = cookieHeader(await request(other.app.callback()).get('/login?user=ann').expect(200));
-    await request(other.app.callback()).get('/logout-everywhere').set('Cookie', phone).expect(200, 'Destroyed 2 session(s)');
+    await request(other.app.callback())
+      .get('/logout-everywhere')
+      .set('Cookie', phone)
+      .expect(200, 'Destroyed 2 session(s)');
     await request(sample.app.callback()).get('/get').set('Cookie', laptop).expect(200, 'User: undefined');
   });
 

@@ -87,7 +87,12 @@ describe('several servers, one session: two app processes sharing one Redis', ()
     const login = await request(first!.url).get('/login?user=bob').expect(200);
     const cookie = (login.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
     await Promise.all(
-      Array.from({ length: 50 }, (_, i) => request((i % 2 ? second : first)!.url).get(`/set/k${i}`).set('Cookie', cookie).expect(200)),
+      Array.from({ length: 50 }, (_, i) =>
+        request((i % 2 ? second : first)!.url)
+          .get(`/set/k${i}`)
+          .set('Cookie', cookie)
+          .expect(200),
+      ),
     );
     const { body } = await request(second!.url).get('/whoami').set('Cookie', cookie).expect(200);
     const keys = Object.keys(body.session as object).filter((k) => k.startsWith('k'));

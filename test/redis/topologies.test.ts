@@ -7,7 +7,14 @@ import Redis from 'ioredis';
 import request from 'supertest';
 import { RedisStore, session } from 'koa-typed-session';
 import { cookieHeader } from '../helpers/app';
-import { freePort, pingRedis, redisServerBinary, startRedisServer, uniquePrefix, type SpawnedRedis } from '../helpers/redis';
+import {
+  freePort,
+  pingRedis,
+  redisServerBinary,
+  startRedisServer,
+  uniquePrefix,
+  type SpawnedRedis,
+} from '../helpers/redis';
 
 /** Login, 20 parallel writers, then "log out everywhere": the store's whole feature set, end to end. */
 async function exercise(store: RedisStore): Promise<void> {
@@ -23,7 +30,9 @@ async function exercise(store: RedisStore): Promise<void> {
     ctx.body = Object.keys(ctx.session!.toJSON()).length;
   });
   const cookie = cookieHeader(await request(app.callback()).get('/login').expect(200));
-  await Promise.all(Array.from({ length: 20 }, (_, i) => request(app.callback()).get(`/set/k${i}`).set('Cookie', cookie).expect(200)));
+  await Promise.all(
+    Array.from({ length: 20 }, (_, i) => request(app.callback()).get(`/set/k${i}`).set('Cookie', cookie).expect(200)),
+  );
   expect((await request(app.callback()).get('/').set('Cookie', cookie).expect(200)).body).toBe(21);
   expect(await store.destroyAllOf('ann')).toBe(1);
   expect((await request(app.callback()).get('/').set('Cookie', cookie).expect(200)).body).toBe(0);
@@ -31,16 +40,32 @@ async function exercise(store: RedisStore): Promise<void> {
 
 describe('RedisStore on Redis Cluster and Sentinel (real servers)', () => {
   it('works on a Redis Cluster: every command and script touches a single key (no CROSSSLOT)', async () => {
-    const node: SpawnedRedis = await startRedisServer({ extraArgs: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-announce-ip', '127.0.0.1'] });
+    const node: SpawnedRedis = await startRedisServer({
+      extraArgs: [
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        'nodes.conf',
+        '--cluster-announce-ip',
+        '127.0.0.1',
+      ],
+    });
     const admin = new Redis(node.url);
     let store: RedisStore | undefined;
     try {
       await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
-      for (const deadline = Date.now() + 10_000; !String(await admin.call('CLUSTER', 'INFO')).includes('cluster_state:ok'); ) {
+      for (
+        const deadline = Date.now() + 10_000;
+        !String(await admin.call('CLUSTER', 'INFO')).includes('cluster_state:ok');
+      ) {
         if (Date.now() > deadline) throw new Error('cluster did not become ready');
         await new Promise((r) => setTimeout(r, 100));
       }
-      store = new RedisStore({ cluster: { nodes: [{ host: '127.0.0.1', port: node.port }] }, prefix: uniquePrefix('cluster'), userField: 'userId' });
+      store = new RedisStore({
+        cluster: { nodes: [{ host: '127.0.0.1', port: node.port }] },
+        prefix: uniquePrefix('cluster'),
+        userField: 'userId',
+      });
       await exercise(store);
     } finally {
       await store?.quit();
@@ -58,11 +83,15 @@ describe('RedisStore on Redis Cluster and Sentinel (real servers)', () => {
     const sentinel: ChildProcess = spawn(redisServerBinary(), [conf, '--sentinel'], { stdio: 'ignore' });
     let store: RedisStore | undefined;
     try {
-      for (const deadline = Date.now() + 10_000; !(await pingRedis(port)); ) {
+      for (const deadline = Date.now() + 10_000; !(await pingRedis(port));) {
         if (Date.now() > deadline) throw new Error('sentinel did not start');
         await new Promise((r) => setTimeout(r, 50));
       }
-      store = new RedisStore({ redis: { sentinels: [{ host: '127.0.0.1', port }], name: 'kts' }, prefix: uniquePrefix('sentinel'), userField: 'userId' });
+      store = new RedisStore({
+        redis: { sentinels: [{ host: '127.0.0.1', port }], name: 'kts' },
+        prefix: uniquePrefix('sentinel'),
+        userField: 'userId',
+      });
       await exercise(store);
     } finally {
       await store?.quit();

@@ -1,7 +1,14 @@
 import Koa from 'koa';
 import Redis from 'ioredis';
 import request from 'supertest';
-import { destroyAllSessionsOf, MemoryStore, RedisStore, session, SessionConfigError, type SessionStore } from 'koa-typed-session';
+import {
+  destroyAllSessionsOf,
+  MemoryStore,
+  RedisStore,
+  session,
+  SessionConfigError,
+  type SessionStore,
+} from 'koa-typed-session';
 import { cookieHeader } from '../helpers/app';
 import { uniquePrefix, useRedis } from '../helpers/redis';
 
@@ -82,7 +89,10 @@ describe('log out everywhere', () => {
       const laptop = await login(app, 'carl');
       const phone = await login(app, 'carl');
       // `.then` sends the request now (supertest is lazy); it loads the session, then waits.
-      const slow = request(app.callback()).get('/slow-write').set('Cookie', laptop).then((r) => r);
+      const slow = request(app.callback())
+        .get('/slow-write')
+        .set('Cookie', laptop)
+        .then((r) => r);
       await new Promise((r) => setTimeout(r, 50));
       await request(app.callback()).get('/logout-everywhere').set('Cookie', phone).expect(200);
       expect((await slow).status).toBe(200);
@@ -125,7 +135,11 @@ describe('log out everywhere', () => {
   it('fails clearly when the store lacks the capability (SessionConfigError, no store call)', async () => {
     const errors: unknown[] = [];
     const plain = new MemoryStore();
-    const setOnly: SessionStore = { get: (k) => plain.get(k), set: (k, s, m) => plain.set(k, s, m), destroy: (k) => plain.destroy(k) };
+    const setOnly: SessionStore = {
+      get: (k) => plain.get(k),
+      set: (k, s, m) => plain.set(k, s, m),
+      destroy: (k) => plain.destroy(k),
+    };
     for (const store of [setOnly, plain, new RedisStore({ client: raw })]) {
       const app = createApp(store, (err) => errors.push(err));
       const cookie = await login(app, 'gus');

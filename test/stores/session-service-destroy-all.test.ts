@@ -1,5 +1,16 @@
 import Redis from 'ioredis';
-import { Controller, Get, MemoryStore, Post, Query, RedisStore, SessionModule, SessionService, createApp, type SessionStore } from 'koa-typed-session';
+import {
+  Controller,
+  Get,
+  MemoryStore,
+  Post,
+  Query,
+  RedisStore,
+  SessionModule,
+  SessionService,
+  createApp,
+  type SessionStore,
+} from 'koa-typed-session';
 import { cookieHeader, request } from '../helpers/app';
 import { uniquePrefix, useRedis } from '../helpers/redis';
 
@@ -42,9 +53,16 @@ describe('SessionService.destroyAllOf: log out everywhere from the decorator mod
 
   it.each([
     ['MemoryStore', (): SessionStore => new MemoryStore({ userField: 'userId' })],
-    ['RedisStore', (): SessionStore => new RedisStore({ client, prefix: uniquePrefix('service-destroy-all'), userField: 'userId' })],
+    [
+      'RedisStore',
+      (): SessionStore => new RedisStore({ client, prefix: uniquePrefix('service-destroy-all'), userField: 'userId' }),
+    ],
   ])('with %s', async (_name, makeStore) => {
-    const app = createApp({ keys: ['k'], imports: [SessionModule.forRoot({ store: makeStore() })], controllers: [AccountController] });
+    const app = createApp({
+      keys: ['k'],
+      imports: [SessionModule.forRoot({ store: makeStore() })],
+      controllers: [AccountController],
+    });
     const agent = request(app.callback());
     const phone = cookieHeader(await agent.post('/login?user=ann').expect(200));
     const laptop = cookieHeader(await agent.post('/login?user=ann').expect(200));
@@ -55,7 +73,11 @@ describe('SessionService.destroyAllOf: log out everywhere from the decorator mod
   });
 
   it('fails with a clear SessionConfigError (500, not exposed) when the store cannot do it', async () => {
-    const app = createApp({ keys: ['k'], imports: [SessionModule.forRoot({ store: new MemoryStore() })], controllers: [AccountController] });
+    const app = createApp({
+      keys: ['k'],
+      imports: [SessionModule.forRoot({ store: new MemoryStore() })],
+      controllers: [AccountController],
+    });
     const errors: Error[] = [];
     app.on('error', (err: Error) => errors.push(err));
     const agent = request(app.callback());

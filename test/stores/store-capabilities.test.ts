@@ -1,6 +1,14 @@
 import Koa from 'koa';
 import request from 'supertest';
-import { MemoryStore, session, type KoaSessionOptions, type MaxAge, type SessionPatch, type SessionPayload, type SessionStore } from 'koa-typed-session';
+import {
+  MemoryStore,
+  session,
+  type KoaSessionOptions,
+  type MaxAge,
+  type SessionPatch,
+  type SessionPayload,
+  type SessionStore,
+} from 'koa-typed-session';
 import { cookieHeader } from '../helpers/app';
 
 /** A real MemoryStore that records which store method the engine chose for each write. */
@@ -53,7 +61,10 @@ describe('the engine uses the optional store capabilities (patch, touch) and fal
     await request(app.callback()).get('/set?v=2').set('Cookie', cookie).expect(200);
     await request(app.callback()).get('/del').set('Cookie', cookie).expect(200);
     expect(store.calls.map((c) => c.method)).toEqual(['set', 'patch', 'patch']);
-    expect(store.calls[1]!.patch).toEqual({ set: { a: 2, _expire: expect.any(Number), _maxAge: 60_000 }, unset: ['_session', '_created'] });
+    expect(store.calls[1]!.patch).toEqual({
+      set: { a: 2, _expire: expect.any(Number), _maxAge: 60_000 },
+      unset: ['_session', '_created'],
+    });
     expect(store.calls[2]!.patch!.unset).toEqual(['a', '_session', '_created']);
     expect(store.calls[1]!.ttl).toBe(70_000);
   });
