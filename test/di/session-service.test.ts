@@ -183,3 +183,55 @@ describe('SessionService', () => {
     expect(idOf(touched)).toBe(idOf(visit));
   });
 });
+
+describe('SessionService.destroyAllOf', () => {
+  class UserSession {
+    @IsOptional() @IsString() user?: string;
+  }
+
+  @Controller('/')
+  class UsersController {
+    constructor(private readonly sessions: SessionService) {}
+
+    @Post('/as/:name')
+    as(@Session() s: UserSession, @Body('name') name: string) {
+      s.user = name;
+      return 'ok';
+    }
+
+    @Get('/who')
+    who(@Session() s: UserSession) {
+      return { user: s.user ?? null };
+    }
+
+    @Post('/everywhere')
+    async everywhere(@Session() s: UserSession) {
+      const destroyed = await this.sessions.destroyAllOf(s.user!);
+      this.sessions.destroy();
+      return { destroyed };
+    }
+  }
+
+  it("destroys every session of the user and nobody else's", async () => {
+    const store = new MemoryStore({ userField: 'user' });
+    const app = createApp({ keys: ['k'], imports: [SessionModule.forRoot({ store })], controllers: [UsersController] });
+    const agent = request(app.callback());
+    const ada1 = cookieHeader(await agent.post('/as/x').send({ name: 'ada' }).expect(200));
+    const ada2 = cookieHeader(await agent.post('/as/x').send({ name: 'ada' }).expect(200));
+    const bob = cookieHeader(await agent.post('/as/x').send({ name: 'bob' }).expect(200));
+    await agent.post('/everywhere').set('Cookie', ada1).expect(200, { destroyed: 2 });
+    await agent.get('/who').set('Cookie', ada2).expect(200, { user: null });
+    await agent.get('/who').set('Cookie', bob).expect(200, { user: 'bob' });
+  });
+
+  it('fails with a SessionConfigError (500, message hidden) in cookie mode', async () => {
+    const app = createApp({ keys: ['k'], imports: [SessionModule.forRoot()], controllers: [UsersController] });
+    app.silent = true;
+    const agent = request(app.callback());
+    const ada = cookieHeader(await agent.post('/as/x').send({ name: 'ada' }).expect(200));
+    await agent
+      .post('/everywhere')
+      .set('Cookie', ada)
+      .expect(500, { statusCode: 500, code: 'ERR_SESSION_CONFIG', message: 'Internal Server Error' });
+  });
+});
