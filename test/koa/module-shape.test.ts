@@ -31,9 +31,14 @@ const probe = `
   }));`;
 
 describe('module shape', () => {
-  beforeAll(() => {
-    if (!existsSync(join(root, 'dist', 'index.cjs'))) throw new Error('dist/ is missing: run `npm run build` (npm test does it in pretest)');
-  });
+  beforeAll(async () => {
+    // Another test may be rebuilding dist/ right now (the build starts by deleting it): wait a while.
+    const parts = ['index.cjs', 'index.mjs', join('lib', 'index.js'), join('types', 'index.d.ts')].map((p) => join(root, 'dist', p));
+    for (let waited = 0; !parts.every((p) => existsSync(p)); waited += 500) {
+      if (waited >= 60_000) throw new Error('dist/ is missing: run `npm run build` (npm test does it in pretest)');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }, 70_000);
 
   it('named session, createSession and the default export are the same factory', () => {
     expect(session).toBe(createSession);
