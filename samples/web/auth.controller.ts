@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { Body, Controller, Ctx, Get, Post, Session, SessionService, destroyAllSessionsOf } from 'koa-typed-session';
+import { Body, Controller, Ctx, Get, Post, Session, SessionService } from 'koa-typed-session';
 import { parseForm } from './forms';
 import { PageStateService } from './page-state.service';
 import { loginPage } from './views';
@@ -50,7 +50,7 @@ export class AuthController {
   /** Destroys every session of this user (all browsers), then this one. Needs a store with `userField`. */
   @Post('/logout-everywhere')
   async logoutEverywhere(@Session() s: WebSession, @Ctx() ctx: Context): Promise<void> {
-    if (s.user !== undefined) await destroyAllSessionsOf(ctx, s.user);
+    if (s.user !== undefined) await this.sessions.destroyAllOf(s.user);
     this.sessions.destroy();
     seeOther(ctx, '/login');
   }
