@@ -48,6 +48,7 @@ export class RedisStore extends EventEmitter implements SessionStore {
   private readonly userField: string | undefined;
   private readonly indexPrefix: string;
   private readonly readyTimeout: number;
+  private readyWait: Promise<void> | undefined;
 
   /** @throws SessionConfigError for invalid options. */
   constructor(options?: RedisStoreOptions) {
@@ -205,11 +206,13 @@ export class RedisStore extends EventEmitter implements SessionStore {
     else if (status !== 'connecting' && status !== 'connect') {
       throw new Error(`koa-typed-session: Redis is not connected (client status "${status}")`);
     }
-    await new Promise<void>((resolve, reject) => {
+    // One wait shared by every call (no listener pile-up when many requests arrive at startup).
+    this.readyWait ??= new Promise<void>((resolve, reject) => {
       const done = (err?: Error): void => {
         clearTimeout(timer);
         client.off('ready', onReady);
         client.off('end', onEnd);
+        this.readyWait = undefined;
         if (err) reject(err);
         else resolve();
       };
@@ -222,5 +225,6 @@ export class RedisStore extends EventEmitter implements SessionStore {
       client.on('ready', onReady);
       client.on('end', onEnd);
     });
+    await this.readyWait;
   }
 }

@@ -119,6 +119,31 @@ describe('RedisStore: the store contract on a real redis-server', () => {
     expect(() => new RedisStore({ client: raw, url: redis.url })).toThrow(/either a client/);
   });
 
+  it('waits for a client that is still connecting, with one shared wait for a burst of calls', async () => {
+    const fresh = new RedisStore({ url: redis.url, prefix });
+    try {
+      expect(fresh.status).toBe('connecting');
+      const listeners = fresh.client.listenerCount('ready');
+      const burst = Array.from({ length: 50 }, (_, i) => fresh.set(`burst${i}`, { i }, 60_000));
+      await Promise.resolve();
+      expect(fresh.client.listenerCount('ready')).toBe(listeners + 1);
+      await Promise.all(burst);
+      expect(await store.get('burst49')).toEqual({ i: 49 });
+    } finally {
+      await fresh.quit();
+    }
+  });
+
+  it('fails at once, with a clear message, when the client has ended', async () => {
+    const ended = new RedisStore({ url: redis.url, prefix });
+    await ended.get('x');
+    await ended.quit();
+    for (const deadline = Date.now() + 2_000; ended.status !== 'end' && Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await expect(ended.get('x')).rejects.toThrow(/^koa-typed-session: Redis is not connected \(client status "end"\)/);
+  });
+
   it('uses a client it was given and leaves it open on quit()', async () => {
     const shared = new RedisStore({ client: raw, prefix });
     await shared.set('c1', { a: 1 }, 60_000);
