@@ -26,7 +26,9 @@ describe('codec', () => {
   });
 
   it('drops __proto__ keys at every depth; nothing is polluted', () => {
-    const value = Buffer.from('{"__proto__":{"p":1},"x":{"__proto__":{"p":2},"y":[{"__proto__":{"p":3}}]}}').toString('base64');
+    const value = Buffer.from('{"__proto__":{"p":1},"x":{"__proto__":{"p":2},"y":[{"__proto__":{"p":3}}]}}').toString(
+      'base64',
+    );
     const decoded = decodeBase64Json(value) as { x: { y: object[] } };
     expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype);
     expect(Object.keys(decoded)).toEqual(['x']);
@@ -36,6 +38,7 @@ describe('codec', () => {
   });
 
   it('returns non-object JSON as is (the engine rejects it)', () => {
-    for (const v of [[1], 'str', 3, null, true]) expect(decodeBase64Json(Buffer.from(JSON.stringify(v)).toString('base64'))).toEqual(v);
+    for (const v of [[1], 'str', 3, null, true])
+      expect(decodeBase64Json(Buffer.from(JSON.stringify(v)).toString('base64'))).toEqual(v);
   });
 });

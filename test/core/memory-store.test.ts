@@ -132,7 +132,9 @@ describe('MemoryStore', () => {
   });
 
   it.each([0, -1, 1.5, Number.NaN])('rejects maxEntries %p', (maxEntries) => {
-    expect(() => new MemoryStore({ maxEntries })).toThrow(/^koa-typed-session: MemoryStore maxEntries must be a positive integer/);
+    expect(() => new MemoryStore({ maxEntries })).toThrow(
+      /^koa-typed-session: MemoryStore maxEntries must be a positive integer/,
+    );
   });
 
   it('as the middleware store it receives maxAge + 10 s as the TTL', async () => {

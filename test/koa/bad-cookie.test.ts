@@ -1,6 +1,15 @@
 /** Malformed, non-object and expired cookie payloads: a fresh session and an event, never a 500. */
 import type Koa from 'koa';
-import { createTestApp, encodeCookie, flushEvents, recordEvents, request, setCookies, signCookie, signedCookieHeader } from './support/http';
+import {
+  createTestApp,
+  encodeCookie,
+  flushEvents,
+  recordEvents,
+  request,
+  setCookies,
+  signCookie,
+  signedCookieHeader,
+} from './support/http';
 
 function probe(app: Koa): Koa {
   app.use((ctx) => {
@@ -21,7 +30,9 @@ describe('bad cookie payloads', () => {
   it('malformed base64 (unsigned): fresh session, session:invalid reason "malformed" (koa-session: no event)', async () => {
     const { body, events } = await load('koa.sess=%%%not-base64!!', false);
     expect(body).toEqual({ isNew: true, data: {} });
-    expect(events.map((e) => [e.name, e.payload.reason, e.payload.key])).toEqual([['session:invalid', 'malformed', undefined]]);
+    expect(events.map((e) => [e.name, e.payload.reason, e.payload.key])).toEqual([
+      ['session:invalid', 'malformed', undefined],
+    ]);
   });
 
   it('malformed base64 with a valid signature: fresh session, session:invalid "malformed"', async () => {
@@ -36,7 +47,9 @@ describe('bad cookie payloads', () => {
     const value = Buffer.from('{"a":1,').toString('base64');
     const { body, events } = await load(`koa.sess=${value}`, false);
     expect(body.isNew).toBe(true);
-    expect(events.map((e) => [e.name, e.payload.reason, e.payload.value])).toEqual([['session:invalid', 'malformed', value]]);
+    expect(events.map((e) => [e.name, e.payload.reason, e.payload.value])).toEqual([
+      ['session:invalid', 'malformed', value],
+    ]);
   });
 
   it.each([
@@ -72,11 +85,14 @@ describe('bad cookie payloads', () => {
     ['_expire', 'soon'],
     ['_maxAge', '1000'],
     ['_session', 'yes'],
-  ])('a bookkeeping field of the wrong type (%s: %p) is rejected as malformed (koa-session: ignored)', async (field, value) => {
-    const { body, events } = await load(signedCookieHeader({ a: 1, [field]: value }));
-    expect(body).toEqual({ isNew: true, data: {} });
-    expect(events.map((e) => [e.name, e.payload.reason])).toEqual([['session:invalid', 'malformed']]);
-  });
+  ])(
+    'a bookkeeping field of the wrong type (%s: %p) is rejected as malformed (koa-session: ignored)',
+    async (field, value) => {
+      const { body, events } = await load(signedCookieHeader({ a: 1, [field]: value }));
+      expect(body).toEqual({ isNew: true, data: {} });
+      expect(events.map((e) => [e.name, e.payload.reason])).toEqual([['session:invalid', 'malformed']]);
+    },
+  );
 
   it('a payload whose key shadows toJSON cannot break the commit', async () => {
     const app = createTestApp();
@@ -84,7 +100,10 @@ describe('bad cookie payloads', () => {
       ctx.session!.b = 2;
       ctx.body = ctx.session!.toJSON();
     });
-    const res = await request(app.callback()).get('/').set('Cookie', signedCookieHeader({ a: 1, toJSON: 'x', save: 1 })).expect(200);
+    const res = await request(app.callback())
+      .get('/')
+      .set('Cookie', signedCookieHeader({ a: 1, toJSON: 'x', save: 1 }))
+      .expect(200);
     expect(res.body).toMatchObject({ a: 1, b: 2 });
     expect(setCookies(res)).toHaveLength(2);
   });
@@ -101,7 +120,10 @@ describe('bad cookie payloads', () => {
       ctx.session!.fresh = true;
       ctx.body = 'ok';
     });
-    const res = await request(app.callback()).get('/').set('Cookie', `koa.sess=${encodeCookie([1])}`).expect(200);
+    const res = await request(app.callback())
+      .get('/')
+      .set('Cookie', `koa.sess=${encodeCookie([1])}`)
+      .expect(200);
     expect(setCookies(res)[0]).toMatch(/^koa\.sess=ey/);
   });
 });

@@ -40,13 +40,21 @@ const configs: Array<[string, KoaSessionOptions]> = [
   ['maxAge number', { maxAge: 86_400_000 }],
   ["maxAge 'session'", { maxAge: 'session' }],
   ['custom key', { key: 'koa:sess' }],
-  ['attributes', { domain: 'example.com', path: '/app', sameSite: 'none', priority: 'low', partitioned: true, maxAge: 1000 }],
+  [
+    'attributes',
+    { domain: 'example.com', path: '/app', sameSite: 'none', priority: 'low', partitioned: true, maxAge: 1000 },
+  ],
   ['httpOnly false', { httpOnly: false }],
   ['signed false', { signed: false }],
   ['rolling', { rolling: true }],
 ];
 
-async function both(options: KoaSessionOptions, handler: Koa.Middleware, cookie = '', proxy = false): Promise<string[][]> {
+async function both(
+  options: KoaSessionOptions,
+  handler: Koa.Middleware,
+  cookie = '',
+  proxy = false,
+): Promise<string[][]> {
   const out: string[][] = [];
   for (const impl of ['koa-session', 'ours'] as Impl[]) {
     const app = implApp(impl, options, handler);

@@ -21,11 +21,22 @@ const configs: Array<[string, KoaSessionOptions]> = [
 describe.each(configs)('store compatibility with koa-session: %s', (_name, options) => {
   afterEach(() => jest.restoreAllMocks());
 
-  it.each([['koa-session', 'ours'], ['ours', 'koa-session']] as Array<[Impl, Impl]>)('a session stored by %s is read by %s, and back', async (writer, reader) => {
+  it.each([
+    ['koa-session', 'ours'],
+    ['ours', 'koa-session'],
+  ] as Array<[Impl, Impl]>)('a session stored by %s is read by %s, and back', async (writer, reader) => {
     const store = new JsonStore();
-    const first = await request(implApp(writer, { ...options, store }, counter).callback()).get('/').expect({ views: 1, isNew: true });
-    const second = await request(implApp(reader, { ...options, store }, counter).callback()).get('/').set('Cookie', cookieHeader(first)).expect({ views: 2, isNew: false });
-    await request(implApp(other(reader), { ...options, store }, counter).callback()).get('/').set('Cookie', cookieHeader(second)).expect({ views: 3, isNew: false });
+    const first = await request(implApp(writer, { ...options, store }, counter).callback())
+      .get('/')
+      .expect({ views: 1, isNew: true });
+    const second = await request(implApp(reader, { ...options, store }, counter).callback())
+      .get('/')
+      .set('Cookie', cookieHeader(first))
+      .expect({ views: 2, isNew: false });
+    await request(implApp(other(reader), { ...options, store }, counter).callback())
+      .get('/')
+      .set('Cookie', cookieHeader(second))
+      .expect({ views: 3, isNew: false });
   });
 
   it('the same store calls (key, record, TTL, options) and the same Set-Cookie', async () => {
@@ -35,10 +46,24 @@ describe.each(configs)('store compatibility with koa-session: %s', (_name, optio
       const store = new JsonStore();
       const opts = { ...options, store, genid: () => 'fixed-id' };
       const first = await request(implApp(impl, opts, counter).callback()).get('/');
-      const second = await request(implApp(impl, opts, counter).callback()).get('/').set('Cookie', cookieHeader(first));
-      const cleared = await request(implApp(impl, opts, (ctx) => void ((ctx.session = null), (ctx.body = 'ok'))).callback()).get('/').set('Cookie', cookieHeader(second));
+      const second = await request(implApp(impl, opts, counter).callback())
+        .get('/')
+        .set('Cookie', cookieHeader(first));
+      const cleared = await request(
+        implApp(impl, opts, (ctx) => void ((ctx.session = null), (ctx.body = 'ok'))).callback(),
+      )
+        .get('/')
+        .set('Cookie', cookieHeader(second));
       runs.push({
-        calls: store.calls.map(({ op, key, maxAge, sess, options: o }) => ({ op, key, maxAge, sess, changed: o.changed, rolling: o.rolling, hasCtx: o.ctx !== undefined })),
+        calls: store.calls.map(({ op, key, maxAge, sess, options: o }) => ({
+          op,
+          key,
+          maxAge,
+          sess,
+          changed: o.changed,
+          rolling: o.rolling,
+          hasCtx: o.ctx !== undefined,
+        })),
         cookies: [setCookies(first), setCookies(second), setCookies(cleared)],
       });
     }
@@ -48,7 +73,11 @@ describe.each(configs)('store compatibility with koa-session: %s', (_name, optio
 
 describe('store compatibility details', () => {
   it('ks store.set TTL: (maxAge || one day) + 10 s, or the string "session" (as koa-session)', async () => {
-    for (const [options, ttl] of [[{}, 86_410_000], [{ maxAge: 1000 }, 11_000], [{ maxAge: 'session' }, 'session']] as const) {
+    for (const [options, ttl] of [
+      [{}, 86_410_000],
+      [{ maxAge: 1000 }, 11_000],
+      [{ maxAge: 'session' }, 'session'],
+    ] as const) {
       for (const impl of ['koa-session', 'ours'] as Impl[]) {
         const store = new JsonStore();
         await request(implApp(impl, { ...options, store }, counter).callback()).get('/');

@@ -98,7 +98,9 @@ describe('ContextStore', () => {
       ctx.session!.foo = 'bar';
       ctx.body = [ctx.session!.toJSON(), ctx.session!.length, ctx.session!.populated];
     });
-    const res = await request(a.callback()).get('/').expect([{ foo: 'bar' }, 1, true]);
+    const res = await request(a.callback())
+      .get('/')
+      .expect([{ foo: 'bar' }, 1, true]);
     expect(setCookies(res)[0]).toMatch(/^koa\.sess=.+;/);
     expect(setCookies(await request(a.callback()).get('/save').expect('hello'))[0]).toMatch(/^koa\.sess=.+;/);
   });

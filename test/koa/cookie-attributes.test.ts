@@ -22,7 +22,10 @@ describe('cookie attributes', () => {
   });
 
   it.each([
-    ['none', 'samesite=none'], ['lax', 'samesite=lax'], ['strict', 'samesite=strict'], ['Lax', 'samesite=lax'],
+    ['none', 'samesite=none'],
+    ['lax', 'samesite=lax'],
+    ['strict', 'samesite=strict'],
+    ['Lax', 'samesite=lax'],
   ] as const)('ks#37/#38 sameSite %s', async (sameSite, expected) => {
     const [value] = await cookiesFor({ sameSite });
     expect(value).toContain(`path=/; ${expected}; httponly`);
@@ -45,22 +48,36 @@ describe('cookie attributes', () => {
   it('every attribute, in the order the cookies package writes them, on both cookies', async () => {
     const clock = freezeTime();
     const expires = new Date(clock.now() + 1000).toUTCString();
-    const cookies = await cookiesFor({ maxAge: 1000, domain: 'example.com', path: '/app', priority: 'high', sameSite: 'none', partitioned: true });
+    const cookies = await cookiesFor({
+      maxAge: 1000,
+      domain: 'example.com',
+      path: '/app',
+      priority: 'high',
+      sameSite: 'none',
+      partitioned: true,
+    });
     for (const cookie of cookies) {
-      expect(cookie.slice(cookie.indexOf(';'))).toBe(`; path=/app; expires=${expires}; domain=example.com; priority=high; samesite=none; httponly; partitioned`);
+      expect(cookie.slice(cookie.indexOf(';'))).toBe(
+        `; path=/app; expires=${expires}; domain=example.com; priority=high; samesite=none; httponly; partitioned`,
+      );
     }
   });
 
   it('the clearing cookies keep domain and path', async () => {
     const cookies = await cookiesFor({ domain: 'example.com', path: '/app' }, true);
-    for (const cookie of cookies) expect(cookie).toMatch(/=[^;]*; path=\/app; expires=Thu, 01 Jan 1970 00:00:00 GMT; domain=example\.com; httponly$/);
+    for (const cookie of cookies)
+      expect(cookie).toMatch(
+        /=[^;]*; path=\/app; expires=Thu, 01 Jan 1970 00:00:00 GMT; domain=example\.com; httponly$/,
+      );
   });
 
   it('expires (a Date) is used when maxAge is not a number, and overridden when it is', async () => {
     const clock = freezeTime();
     const date = new Date(Date.UTC(2031, 5, 1));
     expect((await cookiesFor({ expires: date }))[0]).toContain(`expires=${date.toUTCString()}`);
-    expect((await cookiesFor({ expires: date, maxAge: 5000 }))[0]).toContain(`expires=${new Date(clock.now() + 5000).toUTCString()}`);
+    expect((await cookiesFor({ expires: date, maxAge: 5000 }))[0]).toContain(
+      `expires=${new Date(clock.now() + 5000).toUTCString()}`,
+    );
   });
 
   it('priority is lower-cased', async () => {

@@ -11,12 +11,15 @@ describe('cookie mode: encode and decode', () => {
   });
 
   it('ks#17 a custom decoder throwing a SyntaxError starts a new session', async () => {
-    const app = createTestApp({
-      signed: false,
-      decode: () => {
-        throw new SyntaxError('nope');
+    const app = createTestApp(
+      {
+        signed: false,
+        decode: () => {
+          throw new SyntaxError('nope');
+        },
       },
-    }, null);
+      null,
+    );
     app.use((ctx) => {
       ctx.body = String(ctx.session!.isNew);
     });
@@ -50,7 +53,9 @@ describe('cookie mode: encode and decode', () => {
       },
     });
     app.silent = true;
-    const errored = new Promise<[Error, unknown]>((resolve) => app.on('error', (err: Error, ctx: unknown) => resolve([err, ctx])));
+    const errored = new Promise<[Error, unknown]>((resolve) =>
+      app.on('error', (err: Error, ctx: unknown) => resolve([err, ctx])),
+    );
     app.use((ctx) => {
       ctx.session!.foo = 'bar';
       ctx.body = 'hi';
@@ -63,7 +68,9 @@ describe('cookie mode: encode and decode', () => {
 
   it('ks#40 custom encode/decode functions are used both ways', async () => {
     const encode = jest.fn((payload: object) => Buffer.from(JSON.stringify({ enveloped: payload })).toString('base64'));
-    const decode = jest.fn((value: string) => (JSON.parse(Buffer.from(value, 'base64').toString()) as { enveloped: unknown }).enveloped);
+    const decode = jest.fn(
+      (value: string) => (JSON.parse(Buffer.from(value, 'base64').toString()) as { enveloped: unknown }).enveloped,
+    );
     const app = createTestApp({ encode, decode });
     app.use((ctx) => {
       ctx.session!.counter = ((ctx.session!.counter as number) ?? 0) + 1;

@@ -112,7 +112,10 @@ describe('cookie mode: lifecycle', () => {
       });
       const res = await request(app.callback()).get('/').set('Cookie', cookie).expect(200);
       const value = setCookies(res)[0]!.split(';')[0]!.slice('koa.sess='.length);
-      expect(JSON.parse(Buffer.from(value, 'base64').toString())).toEqual({ _expire: expect.any(Number), _maxAge: 86_400_000 });
+      expect(JSON.parse(Buffer.from(value, 'base64').toString())).toEqual({
+        _expire: expect.any(Number),
+        _maxAge: 86_400_000,
+      });
     });
   });
 

@@ -55,7 +55,10 @@ describe('cookie mode: signed and app.keys', () => {
 
   it('accepts a Keygrip-like object as app.keys', async () => {
     const app = new Koa();
-    const keys = { sign: (data: string) => `sig-${data.length}`, index: (data: string, sig: string) => (sig === `sig-${data.length}` ? 0 : -1) };
+    const keys = {
+      sign: (data: string) => `sig-${data.length}`,
+      index: (data: string, sig: string) => (sig === `sig-${data.length}` ? 0 : -1),
+    };
     (app as unknown as { keys: unknown }).keys = keys;
     app.use(session(app));
     app.use((ctx) => {
@@ -63,7 +66,9 @@ describe('cookie mode: signed and app.keys', () => {
       ctx.body = String(ctx.session!.n);
     });
     const first = await request(app.callback()).get('/').expect('1');
-    const cookie = setCookies(first).map((c) => c.split(';')[0]).join('; ');
+    const cookie = setCookies(first)
+      .map((c) => c.split(';')[0])
+      .join('; ');
     expect(cookie).toMatch(/koa\.sess\.sig=sig-\d+/);
     await request(app.callback()).get('/').set('Cookie', cookie).expect('2');
   });

@@ -1,5 +1,14 @@
 /** The app events session:missed, session:expired, session:invalid: payloads and timing. */
-import { cookieHeader, createTestApp, encodeCookie, flushEvents, recordEvents, request, signCookie, signedCookieHeader } from './support/http';
+import {
+  cookieHeader,
+  createTestApp,
+  encodeCookie,
+  flushEvents,
+  recordEvents,
+  request,
+  signCookie,
+  signedCookieHeader,
+} from './support/http';
 import { JsonStore } from './support/stores';
 
 describe('session events', () => {
@@ -28,9 +37,13 @@ describe('session events', () => {
     const app = createTestApp({ store: new JsonStore() });
     const events = recordEvents(app);
     app.use((ctx) => void (ctx.body = ctx.session!.isNew));
-    await request(app.callback()).get('/').set('Cookie', `koa.sess=unknown; koa.sess.sig=${signCookie('koa.sess', 'unknown', 'a')}`);
+    await request(app.callback())
+      .get('/')
+      .set('Cookie', `koa.sess=unknown; koa.sess.sig=${signCookie('koa.sess', 'unknown', 'a')}`);
     await flushEvents();
-    expect(events.map((e) => [e.name, e.payload.key, e.payload.value, e.payload.reason])).toEqual([['session:missed', 'unknown', undefined, 'missed']]);
+    expect(events.map((e) => [e.name, e.payload.key, e.payload.value, e.payload.reason])).toEqual([
+      ['session:missed', 'unknown', undefined, 'missed'],
+    ]);
   });
 
   it('session:expired in store mode carries the key and the stored record', async () => {
@@ -41,7 +54,9 @@ describe('session events', () => {
     app.use((ctx) => void (ctx.body = ctx.session!.isNew));
     await request(app.callback()).get('/').set('Cookie', 'koa.sess=sid');
     await flushEvents();
-    expect(events.map((e) => [e.name, e.payload.key, e.payload.value])).toEqual([['session:expired', 'sid', { a: 1, _expire: 1, _maxAge: 1 }]]);
+    expect(events.map((e) => [e.name, e.payload.key, e.payload.value])).toEqual([
+      ['session:expired', 'sid', { a: 1, _expire: 1, _maxAge: 1 }],
+    ]);
   });
 
   it('session:invalid carries a reason: valid-hook, bad-signature, missing-signature, malformed, not-an-object', async () => {
@@ -49,9 +64,15 @@ describe('session events', () => {
     const events = recordEvents(app);
     app.use((ctx) => void (ctx.body = ctx.session!.isNew));
     const server = app.callback();
-    await request(server).get('/').set('Cookie', signedCookieHeader({ ok: false }));
-    await request(server).get('/').set('Cookie', signedCookieHeader({ ok: true }, 'wrong-key'));
-    await request(server).get('/').set('Cookie', `koa.sess=${encodeCookie({ ok: true })}`);
+    await request(server)
+      .get('/')
+      .set('Cookie', signedCookieHeader({ ok: false }));
+    await request(server)
+      .get('/')
+      .set('Cookie', signedCookieHeader({ ok: true }, 'wrong-key'));
+    await request(server)
+      .get('/')
+      .set('Cookie', `koa.sess=${encodeCookie({ ok: true })}`);
     await request(server).get('/').set('Cookie', signedCookieHeader('string'));
     await flushEvents();
     expect(events.map((e) => [e.name, e.payload.reason])).toEqual([

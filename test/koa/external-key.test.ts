@@ -10,11 +10,14 @@ const externalKey = {
 };
 
 describe('externalKey', () => {
-  it.each([{}, { get: () => 'x' }, { set: () => undefined }, null])('ks#114 an invalid externalKey (%p) throws at startup, naming it', (value) => {
-    const opts = { store: new JsonStore(), externalKey: value } as unknown as KoaSessionOptions;
-    expect(() => createTestApp(opts)).toThrow(SessionConfigError);
-    expect(() => createTestApp(opts)).toThrow(/option `externalKey`/);
-  });
+  it.each([{}, { get: () => 'x' }, { set: () => undefined }, null])(
+    'ks#114 an invalid externalKey (%p) throws at startup, naming it',
+    (value) => {
+      const opts = { store: new JsonStore(), externalKey: value } as unknown as KoaSessionOptions;
+      expect(() => createTestApp(opts)).toThrow(SessionConfigError);
+      expect(() => createTestApp(opts)).toThrow(/option `externalKey`/);
+    },
+  );
 
   it('ks#115 the key travels in a header, no cookie needed', async () => {
     const store = new JsonStore();

@@ -159,7 +159,9 @@ describe('maxAge (cookie mode)', () => {
   it('legacy `maxage` is used as maxAge, with a deprecation warning', () => {
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     const app = createTestApp({ maxage: 1234 });
-    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/DeprecationWarning: `maxage` option has been renamed to `maxAge`/));
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringMatching(/DeprecationWarning: `maxage` option has been renamed to `maxAge`/),
+    );
     app.use((ctx) => {
       ctx.body = String(ctx.session!.maxAge);
     });

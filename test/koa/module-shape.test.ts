@@ -33,7 +33,9 @@ const probe = `
 describe('module shape', () => {
   beforeAll(async () => {
     // Another test may be rebuilding dist/ right now (the build starts by deleting it): wait a while.
-    const parts = ['index.cjs', 'index.mjs', join('lib', 'index.js'), join('types', 'index.d.ts')].map((p) => join(root, 'dist', p));
+    const parts = ['index.cjs', 'index.mjs', join('lib', 'index.js'), join('types', 'index.d.ts')].map((p) =>
+      join(root, 'dist', p),
+    );
     for (let waited = 0; !parts.every((p) => existsSync(p)); waited += 500) {
       if (waited >= 60_000) throw new Error('dist/ is missing: run `npm run build` (npm test does it in pretest)');
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -46,7 +48,10 @@ describe('module shape', () => {
   });
 
   it("require('koa-typed-session') is callable, with every named export and .default", () => {
-    const cjs = node(['-e', `const Koa = require('koa'); const lib = require('koa-typed-session'); const direct = lib; ${probe.replace("typeof lib.default(app)", "typeof lib.default(app), typeof direct(app)")}`]) as Record<string, unknown>;
+    const cjs = node([
+      '-e',
+      `const Koa = require('koa'); const lib = require('koa-typed-session'); const direct = lib; ${probe.replace('typeof lib.default(app)', 'typeof lib.default(app), typeof direct(app)')}`,
+    ]) as Record<string, unknown>;
     expect(cjs).toMatchObject({
       type: 'function',
       defaultType: 'function',
@@ -55,18 +60,43 @@ describe('module shape', () => {
       configError: true,
       missingApp: 'TypeError: app instance required: `session(opts, app)`',
     });
-    expect(cjs.names).toEqual(expect.arrayContaining(['createSession', 'session', 'MemoryStore', 'SessionConfigError', 'SessionStoreError', 'Session']));
+    expect(cjs.names).toEqual(
+      expect.arrayContaining([
+        'createSession',
+        'session',
+        'MemoryStore',
+        'SessionConfigError',
+        'SessionStoreError',
+        'Session',
+      ]),
+    );
   });
 
-  it("import from ESM works, with the same names as require", () => {
-    const esm = node(['--input-type=module', '-e', `import Koa from 'koa'; import * as ns from 'koa-typed-session'; const lib = { ...ns }; ${probe}`]) as Record<string, unknown>;
-    const cjs = node(['-e', `const lib = require('koa-typed-session'); console.log(JSON.stringify({ names: Object.keys(lib).filter((n) => n !== 'default').sort() }))`]) as { names: string[] };
-    expect(esm).toMatchObject({ defaultType: 'function', middleware: ['function', 'function', 'function'], memoryStore: true, configError: true });
+  it('import from ESM works, with the same names as require', () => {
+    const esm = node([
+      '--input-type=module',
+      '-e',
+      `import Koa from 'koa'; import * as ns from 'koa-typed-session'; const lib = { ...ns }; ${probe}`,
+    ]) as Record<string, unknown>;
+    const cjs = node([
+      '-e',
+      `const lib = require('koa-typed-session'); console.log(JSON.stringify({ names: Object.keys(lib).filter((n) => n !== 'default').sort() }))`,
+    ]) as { names: string[] };
+    expect(esm).toMatchObject({
+      defaultType: 'function',
+      middleware: ['function', 'function', 'function'],
+      memoryStore: true,
+      configError: true,
+    });
     expect((esm as { names: string[] }).names).toEqual(cjs.names);
   });
 
   it('the ESM default export is the factory', () => {
-    const out = node(['--input-type=module', '-e', `import session, { createSession } from 'koa-typed-session'; console.log(JSON.stringify(session === createSession))`]);
+    const out = node([
+      '--input-type=module',
+      '-e',
+      `import session, { createSession } from 'koa-typed-session'; console.log(JSON.stringify(session === createSession))`,
+    ]);
     expect(out).toBe(true);
   });
 

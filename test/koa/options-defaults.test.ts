@@ -8,13 +8,29 @@ describe('option defaults', () => {
     app.use((ctx) => {
       const o = ctx.sessionOptions;
       ctx.body = {
-        key: o.key, autoCommit: o.autoCommit, overwrite: o.overwrite, httpOnly: o.httpOnly, signed: o.signed,
-        rolling: o.rolling, renew: o.renew, maxAge: o.maxAge ?? 'undefined', encode: typeof o.encode, decode: typeof o.decode,
+        key: o.key,
+        autoCommit: o.autoCommit,
+        overwrite: o.overwrite,
+        httpOnly: o.httpOnly,
+        signed: o.signed,
+        rolling: o.rolling,
+        renew: o.renew,
+        maxAge: o.maxAge ?? 'undefined',
+        encode: typeof o.encode,
+        decode: typeof o.decode,
       };
     });
     await request(app.callback()).get('/').expect({
-      key: 'koa.sess', autoCommit: true, overwrite: true, httpOnly: true, signed: true,
-      rolling: false, renew: false, maxAge: 'undefined', encode: 'function', decode: 'function',
+      key: 'koa.sess',
+      autoCommit: true,
+      overwrite: true,
+      httpOnly: true,
+      signed: true,
+      rolling: false,
+      renew: false,
+      maxAge: 'undefined',
+      encode: 'function',
+      decode: 'function',
     });
   });
 

@@ -24,7 +24,10 @@ describe('oversized cookies', () => {
     app.use((ctx) => {
       ctx.body = String(ctx.session!.isNew);
     });
-    await request(app.callback()).get('/').set('Cookie', `koa.sess=${'k'.repeat(5000)}`).expect(200, 'true');
+    await request(app.callback())
+      .get('/')
+      .set('Cookie', `koa.sess=${'k'.repeat(5000)}`)
+      .expect(200, 'true');
     expect(store.callsOf('get')).toEqual([]);
   });
 
@@ -36,7 +39,10 @@ describe('oversized cookies', () => {
     const server = app.listen(0, '127.0.0.1');
     try {
       const agent = request(server);
-      await agent.get('/').set('Cookie', `koa.sess=${'a'.repeat(20_000)}`).expect(431);
+      await agent
+        .get('/')
+        .set('Cookie', `koa.sess=${'a'.repeat(20_000)}`)
+        .expect(431);
       await agent.get('/').expect(200, 'true');
     } finally {
       server.close();
@@ -56,7 +62,9 @@ describe('oversized cookies', () => {
     const err = await errored;
     expect(err).toBeInstanceOf(SessionCookieError);
     expect((err as SessionCookieError).code).toBe('ERR_SESSION_COOKIE_TOO_LARGE');
-    expect(err.message).toMatch(/^koa-typed-session: the session cookie `koa\.sess` would be \d+ bytes, over the browser limit of 4096.*use a store/);
+    expect(err.message).toMatch(
+      /^koa-typed-session: the session cookie `koa\.sess` would be \d+ bytes, over the browser limit of 4096.*use a store/,
+    );
   });
 
   it("oversizedCookie: 'warn' sends the cookie and warns", async () => {
@@ -68,7 +76,9 @@ describe('oversized cookies', () => {
     });
     const res = await request(app.callback()).get('/').expect(200);
     expect(setCookies(res)[0]!.length).toBeGreaterThan(4096);
-    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^koa-typed-session: the session cookie `koa\.sess` would be \d+ bytes/));
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringMatching(/^koa-typed-session: the session cookie `koa\.sess` would be \d+ bytes/),
+    );
   });
 
   it('a cookie just under the limit is sent', async () => {

@@ -3,7 +3,8 @@ import { Session } from 'koa-typed-session';
 import { cookieHeader, createTestApp, encodeCookie, request, setCookies, signCookie } from './support/http';
 import { JsonStore } from './support/stores';
 
-const HOSTILE = '{"__proto__":{"polluted":"top"},"constructor":{"prototype":{"polluted":"ctor"}},' +
+const HOSTILE =
+  '{"__proto__":{"polluted":"top"},"constructor":{"prototype":{"polluted":"ctor"}},' +
   '"nested":{"__proto__":{"polluted":"nested"},"constructor":{"prototype":{"polluted":"nested-ctor"}},"ok":1},' +
   '"list":[{"__proto__":{"polluted":"array"}}],"a":1}';
 
@@ -15,10 +16,11 @@ function inspectApp(store?: JsonStore) {
     ctx.body = {
       sessionProto: Object.getPrototypeOf(s) === Session.prototype,
       isSession: s instanceof Session,
-      constructorIsSession: !Object.prototype.hasOwnProperty.call(s, 'constructor') && s.constructor === Session.prototype.constructor,
+      constructorIsSession:
+        !Object.prototype.hasOwnProperty.call(s, 'constructor') && s.constructor === Session.prototype.constructor,
       nestedProto: Object.getPrototypeOf(nested) === Object.prototype,
       nestedPolluted: (nested as { polluted?: unknown }).polluted ?? null,
-      listPolluted: ((s.list as Array<{ polluted?: unknown }>)[0]!).polluted ?? null,
+      listPolluted: (s.list as Array<{ polluted?: unknown }>)[0]!.polluted ?? null,
       a: s.a,
       globalPolluted: ({} as { polluted?: unknown }).polluted ?? null,
     };
@@ -28,8 +30,14 @@ function inspectApp(store?: JsonStore) {
 }
 
 const SAFE = {
-  sessionProto: true, isSession: true, constructorIsSession: true, nestedProto: true,
-  nestedPolluted: null, listPolluted: null, a: 1, globalPolluted: null,
+  sessionProto: true,
+  isSession: true,
+  constructorIsSession: true,
+  nestedProto: true,
+  nestedPolluted: null,
+  listPolluted: null,
+  a: 1,
+  globalPolluted: null,
 };
 
 describe('prototype pollution', () => {
@@ -41,7 +49,10 @@ describe('prototype pollution', () => {
   it('cookie mode: __proto__ keys are dropped at every depth, constructor at the top', async () => {
     const value = Buffer.from(HOSTILE).toString('base64');
     const sig = signCookie('koa.sess', value, 'a');
-    const res = await request(inspectApp().callback()).get('/').set('Cookie', `koa.sess=${value}; koa.sess.sig=${sig}`).expect(200);
+    const res = await request(inspectApp().callback())
+      .get('/')
+      .set('Cookie', `koa.sess=${value}; koa.sess.sig=${sig}`)
+      .expect(200);
     expect(res.body).toEqual(SAFE);
     const written = Buffer.from(setCookies(res)[0]!.split(';')[0]!.slice('koa.sess='.length), 'base64').toString();
     expect(written).not.toContain('__proto__');
@@ -52,8 +63,17 @@ describe('prototype pollution', () => {
   it('store mode: a record with __proto__ keys (own properties from JSON.parse) cannot pollute', async () => {
     const store = new JsonStore();
     store.data.set('sid', HOSTILE);
-    const res = await request(inspectApp(store).callback()).get('/').set('Cookie', signedCookieHeaderFor('sid')).expect(200);
-    expect(res.body).toMatchObject({ sessionProto: true, isSession: true, constructorIsSession: true, globalPolluted: null, a: 1 });
+    const res = await request(inspectApp(store).callback())
+      .get('/')
+      .set('Cookie', signedCookieHeaderFor('sid'))
+      .expect(200);
+    expect(res.body).toMatchObject({
+      sessionProto: true,
+      isSession: true,
+      constructorIsSession: true,
+      globalPolluted: null,
+      a: 1,
+    });
     expect(store.data.get('sid')).not.toMatch(/^\{"__proto__"/);
   });
 
@@ -77,7 +97,10 @@ describe('prototype pollution', () => {
       await ctx.session!.save();
       ctx.body = String(ctx.session!.length);
     });
-    await request(app.callback()).get('/').set('Cookie', `koa.sess=${encodeCookie({ constructor: 1, save: 2, x: 3 })}`).expect('1');
+    await request(app.callback())
+      .get('/')
+      .set('Cookie', `koa.sess=${encodeCookie({ constructor: 1, save: 2, x: 3 })}`)
+      .expect('1');
   });
 });
 

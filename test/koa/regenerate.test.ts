@@ -49,7 +49,11 @@ describe('regenerate()', () => {
     const first = await request(app.callback()).get('/');
     store.calls.length = 0;
     await request(app.callback()).get('/').set('Cookie', cookieHeader(first));
-    expect(store.calls.map((c) => `${c.op}:${c.key === idOf(first) ? 'old' : 'new'}`)).toEqual(['get:old', 'set:new', 'destroy:old']);
+    expect(store.calls.map((c) => `${c.op}:${c.key === idOf(first) ? 'old' : 'new'}`)).toEqual([
+      'get:old',
+      'set:new',
+      'destroy:old',
+    ]);
   });
 
   it('(differs: koa-session destroys a never-stored id) on a first visit it destroys nothing', async () => {

@@ -43,12 +43,17 @@ describe('secure', () => {
   });
 
   it('true behind a TLS proxy (app.proxy + X-Forwarded-Proto) sends secure cookies', async () => {
-    const res = await request(app({ secure: true }, true).callback()).get('/').set('X-Forwarded-Proto', 'https').expect(200);
+    const res = await request(app({ secure: true }, true).callback())
+      .get('/')
+      .set('X-Forwarded-Proto', 'https')
+      .expect(200);
     expect(setCookies(res)[0]).toContain('; secure;');
   });
 
   it('false never marks the cookie secure, even over HTTPS', async () => {
-    const res = await request(app({ secure: false }, true).callback()).get('/').set('X-Forwarded-Proto', 'https');
+    const res = await request(app({ secure: false }, true).callback())
+      .get('/')
+      .set('X-Forwarded-Proto', 'https');
     expect(setCookies(res).join()).not.toContain('secure');
   });
 

@@ -96,7 +96,12 @@ describe('ctx.session API (cookie mode)', () => {
     });
     const res = await request(app.callback()).get('/').expect(200);
     expect(res.body).toEqual({ json: { a: 1, nested: { b: [1, 2] } }, string: '{"a":1,"nested":{"b":[1,2]}}' });
-    expect(decodeSetCookie(setCookies(res)[0]!)).toEqual({ a: 1, nested: { b: [1, 2] }, _expire: expect.any(Number), _maxAge: 86_400_000 });
+    expect(decodeSetCookie(setCookies(res)[0]!)).toEqual({
+      a: 1,
+      nested: { b: [1, 2] },
+      _expire: expect.any(Number),
+      _maxAge: 86_400_000,
+    });
   });
 
   it('ctx.session is a Session, configurable on the context (can be mocked)', () => {
@@ -201,9 +206,29 @@ describe('ctx.session API (cookie mode)', () => {
       const app = createTestApp({ key: 'k', rolling: true });
       app.use((ctx) => {
         const opts = ctx.sessionOptions;
-        ctx.body = { key: opts.key, rolling: opts.rolling, signed: opts.signed, httpOnly: opts.httpOnly, overwrite: opts.overwrite, autoCommit: opts.autoCommit, renew: opts.renew, hasGenid: typeof opts.genid };
+        ctx.body = {
+          key: opts.key,
+          rolling: opts.rolling,
+          signed: opts.signed,
+          httpOnly: opts.httpOnly,
+          overwrite: opts.overwrite,
+          autoCommit: opts.autoCommit,
+          renew: opts.renew,
+          hasGenid: typeof opts.genid,
+        };
       });
-      await request(app.callback()).get('/').expect({ key: 'k', rolling: true, signed: true, httpOnly: true, overwrite: true, autoCommit: true, renew: false, hasGenid: 'function' });
+      await request(app.callback())
+        .get('/')
+        .expect({
+          key: 'k',
+          rolling: true,
+          signed: true,
+          httpOnly: true,
+          overwrite: true,
+          autoCommit: true,
+          renew: false,
+          hasGenid: 'function',
+        });
     });
 
     it('changes apply to this request only (e.g. domain)', async () => {

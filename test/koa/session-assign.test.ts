@@ -75,7 +75,11 @@ describe('cookie mode: assigning ctx.session', () => {
     expect(setCookies(res)[0]).toMatch(/^koa\.sess=ey/);
   });
 
-  it.each([['a string', 'asdf'], ['a number', 1], ['undefined', undefined]])('ks#27 %s throws (500)', async (_, value) => {
+  it.each([
+    ['a string', 'asdf'],
+    ['a number', 1],
+    ['undefined', undefined],
+  ])('ks#27 %s throws (500)', async (_, value) => {
     const app = createTestApp();
     app.silent = true;
     app.use((ctx) => {

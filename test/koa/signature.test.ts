@@ -1,5 +1,13 @@
 /** Signed cookies: bad, missing and rotated signatures (app.keys key rotation). */
-import { createTestApp, encodeCookie, flushEvents, recordEvents, request, setCookies, signCookie } from './support/http';
+import {
+  createTestApp,
+  encodeCookie,
+  flushEvents,
+  recordEvents,
+  request,
+  setCookies,
+  signCookie,
+} from './support/http';
 
 const VALUE = encodeCookie({ a: 1 });
 
@@ -16,14 +24,18 @@ async function load(cookie: string, keys = ['a', 'b']) {
 
 describe('cookie signatures', () => {
   it('a valid signature by the newest key loads the session, no Set-Cookie', async () => {
-    const { body, events, cookies } = await load(`koa.sess=${VALUE}; koa.sess.sig=${signCookie('koa.sess', VALUE, 'a')}`);
+    const { body, events, cookies } = await load(
+      `koa.sess=${VALUE}; koa.sess.sig=${signCookie('koa.sess', VALUE, 'a')}`,
+    );
     expect(body).toEqual({ isNew: false, a: 1 });
     expect(events).toEqual([]);
     expect(cookies).toEqual([]);
   });
 
   it("a bad signature: fresh session, session:invalid 'bad-signature', the .sig cookie cleared (as cookies does)", async () => {
-    const { body, events, cookies } = await load(`koa.sess=${VALUE}; koa.sess.sig=${signCookie('koa.sess', VALUE, 'wrong')}`);
+    const { body, events, cookies } = await load(
+      `koa.sess=${VALUE}; koa.sess.sig=${signCookie('koa.sess', VALUE, 'wrong')}`,
+    );
     expect(body).toEqual({ isNew: true, a: null });
     expect(events.map((e) => [e.name, e.payload.reason])).toEqual([['session:invalid', 'bad-signature']]);
     expect(cookies).toEqual(['koa.sess.sig=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT; httponly']);
@@ -43,7 +55,10 @@ describe('cookie signatures', () => {
   });
 
   it('a signature by a rotated-out key (no longer in app.keys) is rejected', async () => {
-    const { body, events } = await load(`koa.sess=${VALUE}; koa.sess.sig=${signCookie('koa.sess', VALUE, 'old')}`, ['new', 'newer']);
+    const { body, events } = await load(`koa.sess=${VALUE}; koa.sess.sig=${signCookie('koa.sess', VALUE, 'old')}`, [
+      'new',
+      'newer',
+    ]);
     expect(body.isNew).toBe(true);
     expect(events.map((e) => e.payload.reason)).toEqual(['bad-signature']);
   });

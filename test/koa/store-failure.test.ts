@@ -53,24 +53,27 @@ async function seeded(): Promise<{ store: BrokenStore; cookie: string; snapshot:
 
 describe('store failures', () => {
   describe.each(['throw', 'reject'] as const)('a store that %ss', (how) => {
-    it.each(['get', 'set', 'destroy'] as const)('on %s: 503 with SessionStoreError, stored data untouched', async (op) => {
-      const { store, cookie, snapshot } = await seeded();
-      store.broken = { op, how };
-      const { app: a, errors } = app(store);
-      const path = op === 'destroy' ? '/null' : '/';
-      const res = await request(a.callback()).get(path).set('Cookie', cookie).expect(503);
-      expect(res.text).toMatch(/^koa-typed-session: the session store failed on `/);
-      expect(res.headers['set-cookie']).toBeUndefined();
-      expect(JSON.stringify([...store.data])).toBe(snapshot);
-      const err = errors[0] as SessionStoreError;
-      expect(err).toBeInstanceOf(SessionStoreError);
-      expect(err.operation).toBe(op);
-      expect(err.code).toBe('ERR_SESSION_STORE');
-      expect((err.cause as Error).message).toMatch(new RegExp(`${op} (exploded|rejected)`));
-      // The store recovers: the session is still there.
-      store.broken = undefined;
-      await request(a.callback()).get('/').set('Cookie', cookie).expect('2');
-    });
+    it.each(['get', 'set', 'destroy'] as const)(
+      'on %s: 503 with SessionStoreError, stored data untouched',
+      async (op) => {
+        const { store, cookie, snapshot } = await seeded();
+        store.broken = { op, how };
+        const { app: a, errors } = app(store);
+        const path = op === 'destroy' ? '/null' : '/';
+        const res = await request(a.callback()).get(path).set('Cookie', cookie).expect(503);
+        expect(res.text).toMatch(/^koa-typed-session: the session store failed on `/);
+        expect(res.headers['set-cookie']).toBeUndefined();
+        expect(JSON.stringify([...store.data])).toBe(snapshot);
+        const err = errors[0] as SessionStoreError;
+        expect(err).toBeInstanceOf(SessionStoreError);
+        expect(err.operation).toBe(op);
+        expect(err.code).toBe('ERR_SESSION_STORE');
+        expect((err.cause as Error).message).toMatch(new RegExp(`${op} (exploded|rejected)`));
+        // The store recovers: the session is still there.
+        store.broken = undefined;
+        await request(a.callback()).get('/').set('Cookie', cookie).expect('2');
+      },
+    );
   });
 
   it('a failing destroy during regenerate() keeps the old record (the new one is already written)', async () => {
@@ -94,14 +97,20 @@ describe('store failures', () => {
   it('a hanging set times out too', async () => {
     const { store, cookie, snapshot } = await seeded();
     store.broken = { op: 'set', how: 'hang' };
-    await request(app(store, { storeTimeout: 50 }).app.callback()).get('/').set('Cookie', cookie).expect(503);
+    await request(app(store, { storeTimeout: 50 }).app.callback())
+      .get('/')
+      .set('Cookie', cookie)
+      .expect(503);
     expect(JSON.stringify([...store.data])).toBe(snapshot);
   });
 
   it('storeErrorStatus changes the status', async () => {
     const { store, cookie } = await seeded();
     store.broken = { op: 'get', how: 'throw' };
-    const res = await request(app(store, { storeErrorStatus: 500 }).app.callback()).get('/').set('Cookie', cookie).expect(500);
+    const res = await request(app(store, { storeErrorStatus: 500 }).app.callback())
+      .get('/')
+      .set('Cookie', cookie)
+      .expect(500);
     expect(res.text).toBe('Internal Server Error');
   });
 

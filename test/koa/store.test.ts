@@ -179,7 +179,9 @@ describe('store mode', () => {
       ctx.session!.foo = 'bar';
       ctx.body = { json: ctx.session!.toJSON(), length: ctx.session!.length, populated: ctx.session!.populated };
     });
-    const res = await request(app.callback()).get('/').expect({ json: { foo: 'bar' }, length: 1, populated: true });
+    const res = await request(app.callback())
+      .get('/')
+      .expect({ json: { foo: 'bar' }, length: 1, populated: true });
     expect(setCookies(res)[0]).toMatch(/^koa\.sess=.+;/);
     const saved = await request(app.callback()).get('/save').expect('hello');
     expect(setCookies(saved)[0]).toMatch(/^koa\.sess=.+;/);

@@ -55,7 +55,10 @@ describe('hooks details', () => {
     const app = uidApp({ valid });
     const first = await request(app.callback()).get('/');
     await request(app.callback()).get('/').set('Cookie', cookieHeader(first));
-    expect(valid).toHaveBeenCalledWith(expect.anything(), expect.objectContaining({ _expire: expect.any(Number), _maxAge: 86_400_000 }));
+    expect(valid).toHaveBeenCalledWith(
+      expect.anything(),
+      expect.objectContaining({ _expire: expect.any(Number), _maxAge: 86_400_000 }),
+    );
   });
 
   it('(differs: awaited) an async beforeSave may change the data before it is written', async () => {
@@ -120,7 +123,11 @@ describe('hooks details', () => {
       ctx.session!.a = 1;
       ctx.body = 'ok';
     });
-    const first = await request(createTestApp().use((ctx) => ((ctx.session!.a = 1), (ctx.body = 'ok'))).callback()).get('/');
+    const first = await request(
+      createTestApp()
+        .use((ctx) => ((ctx.session!.a = 1), (ctx.body = 'ok')))
+        .callback(),
+    ).get('/');
     await request(app.callback()).get('/').set('Cookie', cookieHeader(first)).expect(500);
   });
 });

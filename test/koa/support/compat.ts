@@ -9,11 +9,17 @@ export type Impl = 'koa-session' | 'ours';
  * An app running `impl` with `options` (a fresh copy each time: koa-session mutates its options)
  * and the handler. Both use the same app.keys.
  */
-export function implApp(impl: Impl, options: KoaSessionOptions, handler: Koa.Middleware, keys: string[] | null = ['k1', 'k2']): Koa {
+export function implApp(
+  impl: Impl,
+  options: KoaSessionOptions,
+  handler: Koa.Middleware,
+  keys: string[] | null = ['k1', 'k2'],
+): Koa {
   const app = new Koa();
   if (keys) app.keys = keys;
   const opts = { ...options };
-  const middleware = impl === 'ours' ? session(opts, app) : (koaSession(opts as never, app as never) as unknown as Koa.Middleware);
+  const middleware =
+    impl === 'ours' ? session(opts, app) : (koaSession(opts as never, app as never) as unknown as Koa.Middleware);
   app.use(middleware);
   app.use(handler);
   return app;

@@ -1,4 +1,11 @@
-import type { MaxAge, SessionPayload, SessionStore, StoreDestroyOptions, StoreGetOptions, StoreSetOptions } from 'koa-typed-session';
+import type {
+  MaxAge,
+  SessionPayload,
+  SessionStore,
+  StoreDestroyOptions,
+  StoreGetOptions,
+  StoreSetOptions,
+} from 'koa-typed-session';
 
 /** One recorded store call. */
 export interface StoreCall {
