@@ -16,7 +16,7 @@ import { prime, runLoad } from './load';
 import { canPin, installCleanup, killAll, pinSelf, ServerChild } from './processes';
 import { startRedis, type RedisHandle } from './redis-server';
 import { median, renderTable, type ScenarioResult } from './report';
-import { ROWS, SCENARIOS, type Scenario } from './scenarios';
+import { ROWS, SCENARIOS, withBefore, type Scenario } from './scenarios';
 
 interface Config {
   seconds: number;
@@ -94,12 +94,13 @@ function git(root: string, args: string[]): string {
 }
 
 /** Runs the benchmark; resolves with the process exit code. */
-export async function main({ root, build }: { root: string; build: string }): Promise<number> {
+export async function main({ root, build, before }: { root: string; build: string; before?: string }): Promise<number> {
   installCleanup();
   const config = readConfig(root);
   const benchDir = join(build, 'bench');
   const pinned = canPin && pinSelf(1);
-  const scenarios = SCENARIOS.filter((s) => !config.only || config.only.test(s.id));
+  const selected = SCENARIOS.filter((s) => !config.only || config.only.test(s.id));
+  const { scenarios, rows: allRows } = before ? withBefore(selected, ROWS, before) : { scenarios: selected, rows: ROWS };
   if (scenarios.length === 0) throw new Error(`bench: BENCH_ONLY=${process.env.BENCH_ONLY} matches no scenario`);
   const budget = scenarios.length * (config.rounds * config.seconds + config.warmup) + 60;
   console.log(`bench: ${scenarios.length} scenarios x ${config.rounds} rounds x ${config.seconds} s (+${config.warmup} s warm-up), ${config.connections} connections, about ${Math.ceil(budget / 60)} min`);
@@ -122,12 +123,14 @@ export async function main({ root, build }: { root: string; build: string }): Pr
   try {
     if (scenarios.some((s) => s.app.includes('redis'))) redis = await startRedis(1);
     for (const scenario of scenarios) {
-      const started = await ServerChild.start(scenario.app, {
-        benchDir,
+      const start = ServerChild.start(scenario.app, {
+        benchDir: scenario.before ? join(build, 'before', 'bench') : benchDir,
         redisUrl: redis?.url,
         profileDir: config.profileDir,
         profileName: scenario.id,
       });
+      // An older commit may lack what today's bench app uses: skip it rather than the whole run.
+      const started = await (scenario.before ? start.catch((err: Error) => ({ unavailable: err.message.split('\n')[0]! })) : start);
       const result: ScenarioResult = { rps: [], cpuPerRequest: [], latencyP99: [], peakRssMb: 0, failures: 0, samples: [] };
       results.set(scenario.id, result);
       if (!(started instanceof ServerChild)) {
@@ -184,7 +187,7 @@ export async function main({ root, build }: { root: string; build: string }): Pr
     for (const which of ['map', 'memory-store']) memory.push(await measureMemory(benchDir, which));
   }
 
-  const rows = ROWS.filter((row) => results.has(row.subject) || (row.baseline !== undefined && results.has(row.baseline)));
+  const rows = allRows.filter((row) => results.has(row.subject) || (row.baseline !== undefined && results.has(row.baseline)));
   const { markdown, missed } = renderTable({ rows, results });
   const failed = [...results.entries()].filter(([, r]) => r.failures > 0);
   const mb = (n: number): string => (n / 2 ** 20).toFixed(1);
@@ -192,6 +195,7 @@ export async function main({ root, build }: { root: string; build: string }): Pr
     `# Benchmark results`,
     '',
     `${new Date().toISOString()} · node ${process.version} · ${cpus().length} cores (${cpus()[0]?.model ?? '?'}) · commit ${git(root, ['rev-parse', '--short', 'HEAD'])}${git(root, ['status', '--porcelain', '--', 'src']) ? ' + uncommitted src changes' : ''}`,
+    ...(before ? [`Our scenarios also ran on the src/ of \`${before}\` (${git(root, ['rev-parse', '--short', before])}): rows "vs ${before}".`] : []),
     `${config.rounds} rounds x ${config.seconds} s per scenario, ${config.connections} connections, ${pinned ? 'server pinned to core 0 and autocannon to core 1' : 'not pinned'}; every response checked (status, body, Set-Cookie).`,
     `Machine load: 1-min load average ${loadStart.toFixed(2)} at the start, ${loadavg()[0]!.toFixed(2)} at the end; other processes used on average ${otherCores.length ? median(otherCores).toFixed(2) : '?'} cores (max ${otherCores.length ? Math.max(...otherCores).toFixed(2) : '?'}) during the measured runs (2 cores in all).`,
     '',

@@ -75,7 +75,7 @@ export class ServerChild {
 
   /** Starts the server; resolves with it, or with the reason it is unavailable in this build. */
   static async start(id: string, options: ServerChildOptions): Promise<ServerChild | { unavailable: string }> {
-    const nodeArgs = options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir, '--cpu-prof-name', `${(options.profileName ?? id).replace(/[^\w.-]+/g, '_')}.cpuprofile`] : [];
+    const nodeArgs = options.profileDir ? ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', options.profileDir, '--cpu-prof-name', `${(options.profileName ?? id).replace(/[^\w.-]+/g, '_')}.cpuprofile`] : [];
     const child = spawnPinned(0, process.execPath, [...nodeArgs, join(options.benchDir, 'server-main.js'), id], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: { ...process.env, NODE_ENV: 'production', BENCH_REDIS_URL: options.redisUrl ?? '' },

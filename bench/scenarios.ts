@@ -16,6 +16,8 @@ export interface Scenario {
   /** The first request (no cookie) that gets the cookie replayed by every request; none for bare Koa. */
   prime?: { path: string; expect: Expectation };
   expect: Expectation;
+  /** Run on the src/ of the BENCH_BEFORE commit instead of the working tree. */
+  before?: boolean;
 }
 
 /** One line of the results table: a subject and what it is compared with. */
@@ -100,3 +102,20 @@ export const ROWS: Row[] = [
   // At most 25% slower than the plain middleware: a ratio of at least 0.75.
   { label: 'decorators vs our plain middleware (signed)', subject: 'ours:decorators', baseline: 'ours:signed', target: 0.75 },
 ];
+
+/**
+ * With BENCH_BEFORE=<ref>: each of our scenarios also runs on that commit's src/, just before its
+ * twin in every round, and gets a row "ours now vs <ref>".
+ */
+export function withBefore(scenarios: Scenario[], rows: Row[], ref: string): { scenarios: Scenario[]; rows: Row[] } {
+  const all: Scenario[] = [];
+  const extra: Row[] = [];
+  for (const scenario of scenarios) {
+    if (scenario.id.startsWith('ours:')) {
+      all.push({ ...scenario, id: `before:${scenario.id}`, before: true });
+      extra.push({ label: `${scenario.id} vs ${ref}`, subject: scenario.id, baseline: `before:${scenario.id}` });
+    }
+    all.push(scenario);
+  }
+  return { scenarios: all, rows: [...rows, ...extra] };
+}

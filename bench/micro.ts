@@ -1,0 +1,104 @@
+/**
+ * `npm run bench -- micro`: the per-request CPU cost of each app, measured in-process without
+ * sockets (requests injected into `app.callback()`), in alternating batches, reporting the fastest
+ * batch. Preemption by other processes only ever adds time, so the minimum over many batches is a
+ * stable figure on a shared machine, where req/s over loopback is not. With BENCH_BEFORE=<ref>,
+ * our apps also run on that commit's src/, batch for batch: the way to measure one change.
+ *
+ * Environment: MICRO_BATCH (requests per batch, 2000), MICRO_BATCHES (per app, 40), BENCH_ONLY
+ * (regex over app ids).
+ */
+import { IncomingMessage, ServerResponse, type RequestListener } from 'node:http';
+import { Socket } from 'node:net';
+import { join } from 'node:path';
+import type { AppEnv } from './apps';
+import { checkResponse, type Expectation } from './load';
+import { SCENARIOS } from './scenarios';
+
+interface Reply {
+  status: number;
+  body: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** One request through Node's real req/res objects, minus the socket. */
+async function inject(handler: RequestListener, path: string, cookie: string): Promise<Reply> {
+  const req = new IncomingMessage(new Socket());
+  req.method = 'GET';
+  req.url = path;
+  req.headers = cookie ? { host: 'bench', cookie } : { host: 'bench' };
+  req.push(null);
+  const res = new ServerResponse(req);
+  let body = '';
+  const end = res.end.bind(res) as (chunk?: unknown) => ServerResponse;
+  res.end = ((chunk?: unknown) => {
+    if (typeof chunk === 'string') body = chunk;
+    return end(chunk);
+  }) as typeof res.end;
+  await (handler(req, res) as unknown as Promise<void>);
+  const setCookie = res.getHeader('set-cookie');
+  return { status: res.statusCode, body, headers: { 'set-cookie': Array.isArray(setCookie) ? setCookie : undefined } };
+}
+
+interface Subject {
+  name: string;
+  handler: RequestListener;
+  path: string;
+  cookie: string;
+  expect: Expectation;
+  best: number;
+}
+
+async function subject(name: string, appsDir: string, scenarioId: string): Promise<Subject | undefined> {
+  const scenario = SCENARIOS.find((s) => s.id === scenarioId)!;
+  const { APPS } = (await import(join(appsDir, 'index.js'))) as { APPS: Record<string, (env: AppEnv) => Promise<{ callback(): RequestListener }>> };
+  let app;
+  try {
+    app = await APPS[scenario.app]!({ redisUrl: undefined });
+  } catch (err) {
+    console.log(`micro: ${name} skipped: ${(err as Error).message.split('\n')[0]}`);
+    return undefined;
+  }
+  const handler = app.callback();
+  let cookie = '';
+  if (scenario.prime) {
+    const first = await inject(handler, scenario.prime.path, '');
+    const problem = checkResponse(scenario.prime.expect, first.status, first.body, first.headers);
+    if (problem) throw new Error(`micro: ${name}: first request: ${problem}`);
+    cookie = ((first.headers['set-cookie'] as string[] | undefined) ?? []).map((c) => c.split(';')[0]).join('; ');
+  }
+  return { name, handler, path: scenario.path, cookie, expect: scenario.expect, best: Infinity };
+}
+
+async function batch(s: Subject, size: number): Promise<void> {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < size; i++) {
+    const reply = await inject(s.handler, s.path, s.cookie);
+    if (i === 0) {
+      const problem = checkResponse(s.expect, reply.status, reply.body, reply.headers);
+      if (problem) throw new Error(`micro: ${s.name}: ${problem}`);
+    }
+  }
+  s.best = Math.min(s.best, Number(process.hrtime.bigint() - start) / 1000 / size);
+}
+
+/** Runs the micro benchmark; resolves with the exit code. */
+export async function micro({ build, before }: { build: string; before?: string }): Promise<number> {
+  const size = Number(process.env.MICRO_BATCH ?? 2000);
+  const batches = Number(process.env.MICRO_BATCHES ?? 40);
+  const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined;
+  const ids = ['bare', 'koa-session:signed', 'ours:signed', 'koa-session:signed-read', 'ours:signed-read', 'ours:unsigned', 'ours:encrypted', 'koa-session:map-store', 'ours:memory-store', 'routing-controllers:koa-session', 'ours:decorators'].filter((id) => !only || only.test(id));
+  const subjects: Subject[] = [];
+  for (const id of ids) {
+    if (before && id.startsWith('ours:')) {
+      const old = await subject(`${id} @${before}`, join(build, 'before', 'bench', 'apps'), id);
+      if (old) subjects.push(old);
+    }
+    const now = await subject(id, join(build, 'bench', 'apps'), id);
+    if (now) subjects.push(now);
+  }
+  for (let i = 0; i < batches; i++) for (const s of subjects) await batch(s, size);
+  console.log(`\nfastest of ${batches} batches of ${size} requests, µs per request (in-process, no sockets):\n`);
+  for (const s of subjects) console.log(`${s.name.padEnd(44)} ${s.best.toFixed(2).padStart(7)}`);
+  return 0;
+}
