@@ -24,7 +24,15 @@ export function isValidCookieValue(value: string): boolean {
  * clears the cookie (`expires` at the epoch), as in `cookies`.
  */
 export function serializeCookie(name: string, value: string, attrs: CookieAttributes, now = Date.now()): string {
-  let header = `${name}=${value}`;
+  return `${name}=${value}${serializeAttributes(value, attrs, now)}`;
+}
+
+/**
+ * The `; path=/; expires=...` part of {@link serializeCookie}, which depends on the value only
+ * through its emptiness: a signed cookie and its `.sig` share it (the Koa jar serialises it once).
+ */
+export function serializeAttributes(value: string, attrs: CookieAttributes, now = Date.now()): string {
+  let header = '';
   let expires = attrs.expires;
   if (!value) expires = EPOCH;
   else if (attrs.maxAge) expires = new Date(now + attrs.maxAge);

@@ -1,6 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { Context } from 'koa';
-import { EPOCH, isValidCookieValue, serializeCookie } from '../core/cookie-format';
+import { isValidCookieValue, serializeAttributes, serializeCookie } from '../core/cookie-format';
 import { SessionCookieError } from '../core/errors';
 import type { CookieAttributes, CookieJar } from '../core/types';
 
@@ -19,10 +19,15 @@ type Keys = ReadonlyArray<string | Buffer>;
  * a request in profiles. Wire format unchanged.
  */
 class FastSigner implements KeygripLike {
+  /** HMAC keys made once per string key (an HMAC with a KeyObject is ~15% faster than with a string). */
+  private readonly keyObjects = new Map<string, KeyObject>();
+
   constructor(private readonly keys: Keys) {}
 
   private digest(data: string, key: string | Buffer): string {
-    return createHmac('sha1', key).update(data).digest('base64url');
+    let hmacKey: KeyObject | Buffer | undefined = typeof key === 'string' ? this.keyObjects.get(key) : key;
+    if (!hmacKey) this.keyObjects.set(key as string, (hmacKey = createSecretKey(Buffer.from(key as string))));
+    return createHmac('sha1', hmacKey).update(data).digest('base64url');
   }
 
   sign(data: string): string {
@@ -120,23 +125,32 @@ export class KoaCookieJar implements CookieJar {
     if (!isValidCookieValue(value)) {
       throw new SessionCookieError(`the value for cookie \`${name}\` is not a valid cookie value (it contains ';' or control characters). Check \`genid\`/\`encode\`.`, 'ERR_SESSION_COOKIE_VALUE');
     }
-    const now = Date.now();
-    this.push(name, value, attrs, attrs.overwrite === true, now);
-    if (!signed) return;
-    // `cookies` signs with the same Cookie object, so a clearing cookie's epoch expiry carries over.
-    const sigAttrs = value ? attrs : { ...attrs, maxAge: undefined, expires: EPOCH };
-    this.push(`${name}.sig`, this.signer().sign(`${name}=${value}`), sigAttrs, attrs.overwrite === true, now);
+    // `cookies` signs with the same Cookie object, so the `.sig` cookie has the same attributes
+    // (a clearing cookie's epoch expiry included): serialise them once, write both in one setHeader.
+    const attributes = serializeAttributes(value, attrs, Date.now());
+    if (!signed) {
+      this.write([name], [`${name}=${value}${attributes}`], attrs.overwrite === true);
+      return;
+    }
+    const sigName = `${name}.sig`;
+    const signature = this.signer().sign(`${name}=${value}`);
+    this.write([name, sigName], [`${name}=${value}${attributes}`, `${sigName}=${signature}${attributes}`], attrs.overwrite === true);
   }
 
-  private push(name: string, value: string, attrs: CookieAttributes, overwrite: boolean, now = Date.now()): void {
+  private push(name: string, value: string, attrs: CookieAttributes, overwrite: boolean): void {
+    this.write([name], [serializeCookie(name, value, attrs)], overwrite);
+  }
+
+  /** Appends Set-Cookie lines; with `overwrite`, earlier lines for these names are dropped first (as `cookies` does). */
+  private write(names: string[], lines: string[], overwrite: boolean): void {
     const res = this.ctx.res;
     const current = res.getHeader('Set-Cookie');
     let headers: string[] = current === undefined ? [] : Array.isArray(current) ? current : [String(current)];
-    if (overwrite) {
-      const prefix = `${name}=`;
-      headers = headers.filter((header) => !header.startsWith(prefix));
+    if (overwrite && headers.length > 0) {
+      const prefixes = names.map((name) => `${name}=`);
+      headers = headers.filter((header) => !prefixes.some((prefix) => header.startsWith(prefix)));
     }
-    headers.push(serializeCookie(name, value, attrs, now));
+    headers.push(...lines);
     res.setHeader('Set-Cookie', headers);
   }
 
