@@ -45,6 +45,7 @@ const NOT_A_SCHEMA = new Set<unknown>([
   Set,
 ]);
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const UNSAFE_KEY_IN_JSON = /"(?:__proto__|constructor|prototype)":/;
 
 /**
  * Turns a parameter type or an explicit class into a schema; `undefined` means untyped.
@@ -94,9 +95,11 @@ export function compileSchema(type: unknown, where: string): CompiledSchema | un
 
 /** A deep, JSON-shaped copy of stored data without prototype-polluting keys (see routing-controllers#518). */
 export function readData(data: Record<string, unknown>): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(data), (key, value: unknown) =>
-    UNSAFE_KEYS.has(key) ? undefined : value,
-  ) as Record<string, unknown>;
+  const json = JSON.stringify(data);
+  // A reviver costs a call per value: run it only when an unsafe key can be there. JSON.stringify
+  // never escapes letters or `_`, so such a key always appears in the text as `"name":`.
+  if (!UNSAFE_KEY_IN_JSON.test(json)) return JSON.parse(json) as Record<string, unknown>;
+  return JSON.parse(json, (key, value: unknown) => (UNSAFE_KEYS.has(key) ? undefined : value)) as Record<string, unknown>;
 }
 
 /** Stored data to an instance: initialisers give the defaults; `@Type` restores nested classes and Dates. */
