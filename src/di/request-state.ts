@@ -105,16 +105,22 @@ export class RequestState {
    * @throws SessionValidationError listing the invalid fields.
    */
   async flush(): Promise<void> {
-    const changed = this.bound.filter((b) => JSON.stringify(toPlain(b.instance)) !== b.synced);
+    const changed: Array<{ binding: Binding; plain: Record<string, unknown>; json: string }> = [];
+    for (const binding of this.bound) {
+      const plain = toPlain(binding.instance);
+      const json = JSON.stringify(plain);
+      if (json !== binding.synced) changed.push({ binding, plain, json });
+    }
     if (changed.length === 0) return;
-    for (const binding of changed) {
+    for (const { binding } of changed) {
       const errors = await check(binding.schema, binding.instance);
       if (errors.length > 0) throw new SessionValidationError(binding.schema.name, errors);
     }
     const session = this.session();
-    for (const binding of changed) {
-      // Recomputed after validation: `whitelist` may have stripped properties.
-      const plain = toPlain(binding.instance);
+    for (const entry of changed) {
+      const { binding } = entry;
+      // Validation with `whitelist` strips properties: only then is the instance read again.
+      const plain = binding.schema.validator.whitelist ? toPlain(binding.instance) : entry.plain;
       const next = perKey(plain);
       if (session) {
         for (const [key, json] of next)
@@ -122,7 +128,7 @@ export class RequestState {
         for (const key of binding.base.keys()) if (!next.has(key)) Reflect.deleteProperty(session, key);
       }
       binding.base = next;
-      binding.synced = JSON.stringify(plain);
+      binding.synced = plain === entry.plain ? entry.json : JSON.stringify(plain);
     }
   }
 
