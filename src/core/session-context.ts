@@ -468,6 +468,14 @@ export class SessionContext<Ctx> implements SessionHost {
 
   /** Runs one store call within `storeTimeout`; any failure becomes a {@link SessionStoreError}. */
   private async callStore<T>(operation: StoreOperation, call: () => T): Promise<Awaited<T>> {
+    let answer: T;
+    try {
+      answer = call();
+    } catch (err) {
+      throw err instanceof SessionError ? err : new SessionStoreError(operation, err, this.opts.storeErrorStatus);
+    }
+    // A synchronous store (MemoryStore) has answered already: no timer to set and race.
+    if (!isThenable(answer)) return answer as Awaited<T>;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -476,7 +484,7 @@ export class SessionContext<Ctx> implements SessionHost {
       );
     });
     try {
-      return await Promise.race([Promise.resolve().then(call), timeout]);
+      return await Promise.race([answer, timeout]);
     } catch (err) {
       // A store's own SessionError (e.g. a RedisStore without `userField`) already says what to fix.
       throw err instanceof SessionError ? err : new SessionStoreError(operation, err, this.opts.storeErrorStatus);
