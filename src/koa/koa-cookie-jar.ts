@@ -78,6 +78,13 @@ function patternFor(name: string): RegExp {
  * `ctx.cookies` in other middleware are kept.
  */
 export class KoaCookieJar implements CookieJar {
+  /**
+   * The `name=value` this request's cookie verified under the newest key, with its signature, and
+   * the signer that checked it. Store mode writes the same id cookie back on every save: its
+   * signature is then this one (same data, same key), so it needs no second HMAC.
+   */
+  private verified: { data: string; signature: string; signer: KeygripLike } | undefined;
+
   constructor(readonly ctx: Context) {}
 
   private read(name: string): string | undefined {
@@ -116,6 +123,8 @@ export class KoaCookieJar implements CookieJar {
       onTampered?.('bad-signature');
       return undefined;
     }
+    // (Our signer only: it verifies by byte equality, so the accepted string is exactly sign(data).)
+    if (index === 0 && signer instanceof FastSigner) this.verified = { data, signature: remote, signer };
     // Signed with an older key: re-sign with the newest, as `cookies` does.
     if (index > 0) this.push(sigName, signer.sign(data), { path: '/', secure: this.ctx.secure }, false);
     return value;
@@ -133,7 +142,10 @@ export class KoaCookieJar implements CookieJar {
       return;
     }
     const sigName = `${name}.sig`;
-    const signature = this.signer().sign(`${name}=${value}`);
+    const data = `${name}=${value}`;
+    const signer = this.signer();
+    const verified = this.verified;
+    const signature = verified && verified.data === data && verified.signer === signer ? verified.signature : signer.sign(data);
     this.write([name, sigName], [`${name}=${value}${attributes}`, `${sigName}=${signature}${attributes}`], attrs.overwrite === true);
   }
 
