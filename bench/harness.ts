@@ -39,7 +39,13 @@ function envNumber(name: string, fallback: number): number {
 function readConfig(root: string): Config {
   const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined;
   const profile = process.env.BENCH_PROFILE;
-  const profileDir = !profile ? undefined : profile === '1' ? join(root, 'bench', 'profiles') : isAbsolute(profile) ? profile : join(root, profile);
+  const profileDir = !profile
+    ? undefined
+    : profile === '1'
+      ? join(root, 'bench', 'profiles')
+      : isAbsolute(profile)
+        ? profile
+        : join(root, profile);
   const out = process.env.BENCH_OUT ?? (only ? undefined : join(root, 'bench', 'results', 'latest.md'));
   return {
     seconds: envNumber('BENCH_DURATION', 4),
@@ -75,7 +81,10 @@ interface MemoryResult {
 
 function measureMemory(benchDir: string, which: string): Promise<MemoryResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(join(benchDir, 'memory-main.js'), [which], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(join(benchDir, 'memory-main.js'), [which], {
+      execArgv: ['--expose-gc'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
     child.once('message', (m: MemoryResult) => resolve(m));
     child.once('exit', (code) => {
@@ -100,17 +109,28 @@ export async function main({ root, build, before }: { root: string; build: strin
   const benchDir = join(build, 'bench');
   const pinned = canPin && pinSelf(1);
   const selected = SCENARIOS.filter((s) => !config.only || config.only.test(s.id));
-  const { scenarios, rows: allRows } = before ? withBefore(selected, ROWS, before) : { scenarios: selected, rows: ROWS };
+  const { scenarios, rows: allRows } = before
+    ? withBefore(selected, ROWS, before)
+    : { scenarios: selected, rows: ROWS };
   if (scenarios.length === 0) throw new Error(`bench: BENCH_ONLY=${process.env.BENCH_ONLY} matches no scenario`);
   const budget = scenarios.length * (config.rounds * config.seconds + config.warmup) + 60;
-  console.log(`bench: ${scenarios.length} scenarios x ${config.rounds} rounds x ${config.seconds} s (+${config.warmup} s warm-up), ${config.connections} connections, about ${Math.ceil(budget / 60)} min`);
-  console.log(pinned ? 'bench: servers pinned to core 0, autocannon to core 1 (taskset)' : 'bench: taskset unavailable, nothing pinned');
+  console.log(
+    `bench: ${scenarios.length} scenarios x ${config.rounds} rounds x ${config.seconds} s (+${config.warmup} s warm-up), ${config.connections} connections, about ${Math.ceil(budget / 60)} min`,
+  );
+  console.log(
+    pinned
+      ? 'bench: servers pinned to core 0, autocannon to core 1 (taskset)'
+      : 'bench: taskset unavailable, nothing pinned',
+  );
   // A hard bound on the whole run, whatever hangs.
-  const deadline = setTimeout(() => {
-    console.error('bench: over the time budget, stopping');
-    killAll();
-    process.exit(1);
-  }, budget * 2 * 1000);
+  const deadline = setTimeout(
+    () => {
+      console.error('bench: over the time budget, stopping');
+      killAll();
+      process.exit(1);
+    },
+    budget * 2 * 1000,
+  );
   deadline.unref();
   if (config.profileDir) mkdirSync(config.profileDir, { recursive: true });
   const loadStart = loadavg()[0]!;
@@ -130,8 +150,17 @@ export async function main({ root, build, before }: { root: string; build: strin
         profileName: scenario.id,
       });
       // An older commit may lack what today's bench app uses: skip it rather than the whole run.
-      const started = await (scenario.before ? start.catch((err: Error) => ({ unavailable: err.message.split('\n')[0]! })) : start);
-      const result: ScenarioResult = { rps: [], cpuPerRequest: [], latencyP99: [], peakRssMb: 0, failures: 0, samples: [] };
+      const started = await (scenario.before
+        ? start.catch((err: Error) => ({ unavailable: err.message.split('\n')[0]! }))
+        : start);
+      const result: ScenarioResult = {
+        rps: [],
+        cpuPerRequest: [],
+        latencyP99: [],
+        peakRssMb: 0,
+        failures: 0,
+        samples: [],
+      };
       results.set(scenario.id, result);
       if (!(started instanceof ServerChild)) {
         result.skipped = started.unavailable;
@@ -139,7 +168,10 @@ export async function main({ root, build, before }: { root: string; build: strin
         continue;
       }
       servers.set(scenario.id, started);
-      cookies.set(scenario.id, scenario.prime ? await prime(started.port, scenario.prime.path, scenario.prime.expect) : '');
+      cookies.set(
+        scenario.id,
+        scenario.prime ? await prime(started.port, scenario.prime.path, scenario.prime.expect) : '',
+      );
     }
     const runnable = scenarios.filter((s) => servers.has(s.id));
 
@@ -150,7 +182,14 @@ export async function main({ root, build, before }: { root: string; build: strin
       const busyBefore = machineBusyMicros();
       const selfBefore = process.cpuUsage();
       const t0 = process.hrtime.bigint();
-      const load = await runLoad({ port: server.port, path: scenario.path, cookie: cookies.get(scenario.id)!, seconds, connections: config.connections, expect: scenario.expect });
+      const load = await runLoad({
+        port: server.port,
+        path: scenario.path,
+        cookie: cookies.get(scenario.id)!,
+        seconds,
+        connections: config.connections,
+        expect: scenario.expect,
+      });
       const wallMicros = Number(process.hrtime.bigint() - t0) / 1000;
       const self = process.cpuUsage(selfBefore);
       const busyAfter = machineBusyMicros();
@@ -167,7 +206,9 @@ export async function main({ root, build, before }: { root: string; build: strin
         otherCores.push(Math.max(0, busyAfter - busyBefore - serverCpu - self.user - self.system) / wallMicros);
       }
       const status = load.failures > 0 ? `  FAILED ${load.failures} checks: ${load.samples.join('; ')}` : '';
-      console.log(`  ${scenario.id.padEnd(34)} ${Math.round(load.rps).toString().padStart(6)} req/s  ${(serverCpu / Math.max(1, load.responses)).toFixed(0).padStart(4)} µs/req  p99 ${load.latencyP99} ms${status}`);
+      console.log(
+        `  ${scenario.id.padEnd(34)} ${Math.round(load.rps).toString().padStart(6)} req/s  ${(serverCpu / Math.max(1, load.responses)).toFixed(0).padStart(4)} µs/req  p99 ${load.latencyP99} ms${status}`,
+      );
     };
 
     console.log(`bench: warm-up (${config.warmup} s each)`);
@@ -187,7 +228,9 @@ export async function main({ root, build, before }: { root: string; build: strin
     for (const which of ['map', 'memory-store']) memory.push(await measureMemory(benchDir, which));
   }
 
-  const rows = allRows.filter((row) => results.has(row.subject) || (row.baseline !== undefined && results.has(row.baseline)));
+  const rows = allRows.filter(
+    (row) => results.has(row.subject) || (row.baseline !== undefined && results.has(row.baseline)),
+  );
   const { markdown, missed } = renderTable({ rows, results });
   const failed = [...results.entries()].filter(([, r]) => r.failures > 0);
   const mb = (n: number): string => (n / 2 ** 20).toFixed(1);
@@ -195,7 +238,11 @@ export async function main({ root, build, before }: { root: string; build: strin
     `# Benchmark results`,
     '',
     `${new Date().toISOString()} · node ${process.version} · ${cpus().length} cores (${cpus()[0]?.model ?? '?'}) · commit ${git(root, ['rev-parse', '--short', 'HEAD'])}${git(root, ['status', '--porcelain', '--', 'src']) ? ' + uncommitted src changes' : ''}`,
-    ...(before ? [`Our scenarios also ran on the src/ of \`${before}\` (${git(root, ['rev-parse', '--short', before])}): rows "vs ${before}".`] : []),
+    ...(before
+      ? [
+          `Our scenarios also ran on the src/ of \`${before}\` (${git(root, ['rev-parse', '--short', before])}): rows "vs ${before}".`,
+        ]
+      : []),
     `${config.rounds} rounds x ${config.seconds} s per scenario, ${config.connections} connections, ${pinned ? 'server pinned to core 0 and autocannon to core 1' : 'not pinned'}; every response checked (status, body, Set-Cookie).`,
     `Machine load: 1-min load average ${loadStart.toFixed(2)} at the start, ${loadavg()[0]!.toFixed(2)} at the end; other processes used on average ${otherCores.length ? median(otherCores).toFixed(2) : '?'} cores (max ${otherCores.length ? Math.max(...otherCores).toFixed(2) : '?'}) during the measured runs (2 cores in all).`,
     '',
@@ -207,13 +254,17 @@ export async function main({ root, build, before }: { root: string; build: strin
   if (memory.length) {
     out.push('', '| memory: 100,000 sessions in one process | RSS growth | per session |', '|---|---:|---:|');
     for (const m of memory) {
-      const label = m.which === 'map' ? 'Map of payload objects (the koa-session store above)' : 'MemoryStore (JSON strings, TTL, bounded)';
+      const label =
+        m.which === 'map'
+          ? 'Map of payload objects (the koa-session store above)'
+          : 'MemoryStore (JSON strings, TTL, bounded)';
       out.push(`| ${label} | ${mb(m.rssAfter - m.rssBefore)} MB | ${Math.round(m.bytesPerSession)} bytes |`);
     }
   }
   const skipped = [...results.entries()].filter(([, r]) => r.skipped);
   if (skipped.length) out.push('', ...skipped.map(([id, r]) => `- \`${id}\` skipped: ${r.skipped}`));
-  if (failed.length) out.push('', ...failed.map(([id, r]) => `- \`${id}\` FAILED ${r.failures} checks: ${r.samples.join('; ')}`));
+  if (failed.length)
+    out.push('', ...failed.map(([id, r]) => `- \`${id}\` FAILED ${r.failures} checks: ${r.samples.join('; ')}`));
   out.push('', missed.length ? `Targets missed: ${missed.join('; ')}.` : 'Every measured target met.');
   const text = out.join('\n') + '\n';
   console.log(`\n${text}`);

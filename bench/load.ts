@@ -41,8 +41,14 @@ function setCookieNames(headers: RawHeaders): string[] {
 }
 
 /** Why a response does not meet the expectation, or `undefined` when it does. */
-export function checkResponse(expect: Expectation, status: number, body: string, headers: RawHeaders): string | undefined {
-  if (status !== expect.status) return `status ${status}, expected ${expect.status} (body ${JSON.stringify(body.slice(0, 80))})`;
+export function checkResponse(
+  expect: Expectation,
+  status: number,
+  body: string,
+  headers: RawHeaders,
+): string | undefined {
+  if (status !== expect.status)
+    return `status ${status}, expected ${expect.status} (body ${JSON.stringify(body.slice(0, 80))})`;
   const bodyOk = typeof expect.body === 'string' ? body === expect.body : expect.body(body);
   if (!bodyOk) return `body ${JSON.stringify(body.slice(0, 80))}`;
   const names = setCookieNames(headers).join(',');

@@ -34,7 +34,14 @@ function main(): void {
     keep = map;
   }
   const after = settle();
-  process.send?.({ which, count: COUNT, rssBefore: before, rssAfter: after, bytesPerSession: (after - before) / COUNT, kept: keep !== undefined });
+  process.send?.({
+    which,
+    count: COUNT,
+    rssBefore: before,
+    rssAfter: after,
+    bytesPerSession: (after - before) / COUNT,
+    kept: keep !== undefined,
+  });
   process.exit(0);
 }
 

@@ -51,7 +51,9 @@ interface Subject {
 
 async function subject(name: string, appsDir: string, scenarioId: string): Promise<Subject | undefined> {
   const scenario = SCENARIOS.find((s) => s.id === scenarioId)!;
-  const { APPS } = (await import(join(appsDir, 'index.js'))) as { APPS: Record<string, (env: AppEnv) => Promise<{ callback(): RequestListener }>> };
+  const { APPS } = (await import(join(appsDir, 'index.js'))) as {
+    APPS: Record<string, (env: AppEnv) => Promise<{ callback(): RequestListener }>>;
+  };
   let app;
   try {
     app = await APPS[scenario.app]!({ redisUrl: undefined });
@@ -87,7 +89,19 @@ export async function micro({ build, before }: { build: string; before?: string 
   const size = Number(process.env.MICRO_BATCH ?? 2000);
   const batches = Number(process.env.MICRO_BATCHES ?? 40);
   const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined;
-  const ids = ['bare', 'koa-session:signed', 'ours:signed', 'koa-session:signed-read', 'ours:signed-read', 'ours:unsigned', 'ours:encrypted', 'koa-session:map-store', 'ours:memory-store', 'routing-controllers:koa-session', 'ours:decorators'].filter((id) => !only || only.test(id));
+  const ids = [
+    'bare',
+    'koa-session:signed',
+    'ours:signed',
+    'koa-session:signed-read',
+    'ours:signed-read',
+    'ours:unsigned',
+    'ours:encrypted',
+    'koa-session:map-store',
+    'ours:memory-store',
+    'routing-controllers:koa-session',
+    'ours:decorators',
+  ].filter((id) => !only || only.test(id));
   const subjects: Subject[] = [];
   for (const id of ids) {
     if (before && id.startsWith('ours:')) {

@@ -13,12 +13,16 @@ export const canPin = spawnSync('taskset', ['-p', String(process.pid)], { stdio:
 
 /** Pins this process and all its threads (autocannon runs here) to `core`. */
 export function pinSelf(core: number): boolean {
-  return canPin && spawnSync('taskset', ['-a', '-cp', String(core), String(process.pid)], { stdio: 'ignore' }).status === 0;
+  return (
+    canPin && spawnSync('taskset', ['-a', '-cp', String(core), String(process.pid)], { stdio: 'ignore' }).status === 0
+  );
 }
 
 /** Spawns a command pinned to `core` (when taskset exists); tracked until it exits. */
 export function spawnPinned(core: number, command: string, args: string[], options: SpawnOptions): ChildProcess {
-  const child = canPin ? spawn('taskset', ['-c', String(core), command, ...args], options) : spawn(command, args, options);
+  const child = canPin
+    ? spawn('taskset', ['-c', String(core), command, ...args], options)
+    : spawn(command, args, options);
   live.add(child);
   child.once('exit', () => live.delete(child));
   return child;
@@ -75,14 +79,26 @@ export class ServerChild {
 
   /** Starts the server; resolves with it, or with the reason it is unavailable in this build. */
   static async start(id: string, options: ServerChildOptions): Promise<ServerChild | { unavailable: string }> {
-    const nodeArgs = options.profileDir ? ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', options.profileDir, '--cpu-prof-name', `${(options.profileName ?? id).replace(/[^\w.-]+/g, '_')}.cpuprofile`] : [];
+    const nodeArgs = options.profileDir
+      ? [
+          '--cpu-prof',
+          '--cpu-prof-interval',
+          '100',
+          '--cpu-prof-dir',
+          options.profileDir,
+          '--cpu-prof-name',
+          `${(options.profileName ?? id).replace(/[^\w.-]+/g, '_')}.cpuprofile`,
+        ]
+      : [];
     const child = spawnPinned(0, process.execPath, [...nodeArgs, join(options.benchDir, 'server-main.js'), id], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: { ...process.env, NODE_ENV: 'production', BENCH_REDIS_URL: options.redisUrl ?? '' },
     });
     const first = new Promise<ChildMessage>((resolve, reject) => {
       child.once('message', (message: ChildMessage) => resolve(message));
-      child.once('exit', (code) => reject(new Error(`bench: server "${id}" exited with code ${code} before it was ready`)));
+      child.once('exit', (code) =>
+        reject(new Error(`bench: server "${id}" exited with code ${code} before it was ready`)),
+      );
     });
     const message = await withTimeout(first, 15_000, `starting server "${id}"`).catch((err: unknown) => {
       child.kill('SIGKILL');
@@ -91,7 +107,9 @@ export class ServerChild {
     if (message.type === 'ready') return new ServerChild(id, message.port, child);
     child.kill('SIGKILL');
     if (message.type === 'unavailable') return { unavailable: message.reason };
-    throw new Error(`bench: server "${id}" failed to start:\n${message.type === 'failed' ? message.reason : message.type}`);
+    throw new Error(
+      `bench: server "${id}" failed to start:\n${message.type === 'failed' ? message.reason : message.type}`,
+    );
   }
 
   /** RSS, peak RSS, CPU time and app error count of the server process. */

@@ -49,7 +49,10 @@ export function ratio(subject: ScenarioResult | undefined, baseline: ScenarioRes
 }
 
 /** baseline CPU µs/req over ours (medians): what the ratio would be with a core to itself. */
-export function cpuRatio(subject: ScenarioResult | undefined, baseline: ScenarioResult | undefined): number | undefined {
+export function cpuRatio(
+  subject: ScenarioResult | undefined,
+  baseline: ScenarioResult | undefined,
+): number | undefined {
   if (!subject || !baseline || subject.skipped || baseline.skipped) return undefined;
   if (!subject.cpuPerRequest.length || !baseline.cpuPerRequest.length) return undefined;
   return median(baseline.cpuPerRequest) / median(subject.cpuPerRequest);

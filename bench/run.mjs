@@ -60,7 +60,10 @@ if (before) {
 }
 
 const load = createRequire(import.meta.url);
-const run = process.argv[2] === 'micro' ? load(join(out, 'bench', 'micro.js')).micro : load(join(out, 'bench', 'harness.js')).main;
+const run =
+  process.argv[2] === 'micro'
+    ? load(join(out, 'bench', 'micro.js')).micro
+    : load(join(out, 'bench', 'harness.js')).main;
 run({ root, build: out, before }).then(
   (code) => process.exit(code),
   (err) => {

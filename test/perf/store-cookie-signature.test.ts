@@ -41,7 +41,11 @@ describe('store mode: the id cookie written back carries the newest key signatur
 
   it('re-signs with the newest key a cookie signed by an older one', async () => {
     const store = new MemoryStore();
-    const old = cookies(await request(app([OLD], store).callback()).get('/').expect(200, '1'));
+    const old = cookies(
+      await request(app([OLD], store).callback())
+        .get('/')
+        .expect(200, '1'),
+    );
     const id = old['koa.sess']!;
     const res = await request(app([NEW, OLD], store).callback())
       .get('/')
@@ -49,7 +53,8 @@ describe('store mode: the id cookie written back carries the newest key signatur
       .expect(200, '2');
     const sigLines = setCookies(res).filter((line) => line.startsWith('koa.sess.sig='));
     expect(sigLines.length).toBeGreaterThan(0);
-    for (const line of sigLines) expect(line.split(';')[0]).toBe(`koa.sess.sig=${new Keygrip([NEW]).sign(`koa.sess=${id}`)}`);
+    for (const line of sigLines)
+      expect(line.split(';')[0]).toBe(`koa.sess.sig=${new Keygrip([NEW]).sign(`koa.sess=${id}`)}`);
   });
 
   it('a tampered signature is not reused: the session is new and signed afresh', async () => {
