@@ -115,7 +115,7 @@ export async function main({ root, build, before }: { root: string; build: strin
   if (scenarios.length === 0) throw new Error(`bench: BENCH_ONLY=${process.env.BENCH_ONLY} matches no scenario`);
   const budget = scenarios.length * (config.rounds * config.seconds + config.warmup) + 60;
   console.log(
-    `bench: ${scenarios.length} scenarios x ${config.rounds} rounds x ${config.seconds} s (+${config.warmup} s warm-up), ${config.connections} connections, about ${Math.ceil(budget / 60)} min`,
+    `bench: ${scenarios.length} scenarios x ${config.rounds} rounds x ${config.seconds} s (+${config.warmup} s warm-up), ${config.connections} connections, about ${Math.ceil((budget - 30) / 60)} min`,
   );
   console.log(
     pinned
