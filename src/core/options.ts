@@ -141,10 +141,37 @@ export interface NormalizedOptions<Ctx = unknown> {
 }
 
 const KNOWN = new Set([
-  'key', 'maxAge', 'maxage', 'autoCommit', 'overwrite', 'httpOnly', 'signed', 'rolling', 'renew',
-  'secure', 'sameSite', 'domain', 'path', 'partitioned', 'priority', 'expires', 'store',
-  'ContextStore', 'externalKey', 'prefix', 'genid', 'encode', 'decode', 'valid', 'beforeSave',
-  'encrypt', 'absoluteTimeout', 'oversizedCookie', 'storeTimeout', 'onStoreError', 'storeErrorStatus',
+  'key',
+  'maxAge',
+  'maxage',
+  'autoCommit',
+  'overwrite',
+  'httpOnly',
+  'signed',
+  'rolling',
+  'renew',
+  'secure',
+  'sameSite',
+  'domain',
+  'path',
+  'partitioned',
+  'priority',
+  'expires',
+  'store',
+  'ContextStore',
+  'externalKey',
+  'prefix',
+  'genid',
+  'encode',
+  'decode',
+  'valid',
+  'beforeSave',
+  'encrypt',
+  'absoluteTimeout',
+  'oversizedCookie',
+  'storeTimeout',
+  'onStoreError',
+  'storeErrorStatus',
 ]);
 
 // Characters `cookies` accepts in a name, minus `;` and `=` (RFC 7230 field-content).
@@ -168,22 +195,32 @@ function show(value: unknown): string {
 function optionalBoolean(opts: Record<string, unknown>, name: string, fallback: boolean): boolean {
   const value = opts[name];
   if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') fail(name, `must be true or false, got ${show(value)}`, `Set \`${name}: ${fallback}\` or remove it.`);
+  if (typeof value !== 'boolean')
+    fail(name, `must be true or false, got ${show(value)}`, `Set \`${name}: ${fallback}\` or remove it.`);
   return value;
 }
 
 function optionalFunction(opts: Record<string, unknown>, name: string): ((...args: never[]) => unknown) | undefined {
   const value = opts[name];
   if (value === undefined) return undefined;
-  if (typeof value !== 'function') fail(name, `must be a function, got ${show(value)}`, `Pass a function or remove \`${name}\`.`);
+  if (typeof value !== 'function')
+    fail(name, `must be a function, got ${show(value)}`, `Pass a function or remove \`${name}\`.`);
   return value as (...args: never[]) => unknown;
 }
 
-function positiveInteger(opts: Record<string, unknown>, name: string, fallback: number | undefined): number | undefined {
+function positiveInteger(
+  opts: Record<string, unknown>,
+  name: string,
+  fallback: number | undefined,
+): number | undefined {
   const value = opts[name];
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    fail(name, `must be a positive number of milliseconds, got ${show(value)}`, `For example \`${name}: 86_400_000\` (one day).`);
+    fail(
+      name,
+      `must be a positive number of milliseconds, got ${show(value)}`,
+      `For example \`${name}: 86_400_000\` (one day).`,
+    );
   }
   return value;
 }
@@ -197,23 +234,42 @@ function hasMethods(value: unknown, names: string[]): boolean {
 function checkMaxAge(value: unknown, name: string): MaxAge | undefined {
   if (value === undefined || value === 'session') return value;
   if (typeof value === 'number' && !Number.isNaN(value)) return value;
-  return fail(name, `must be a number of milliseconds or the string 'session', got ${show(value)} (Invalid input)`,
-    "Use e.g. `maxAge: 86_400_000` for one day, or `maxAge: 'session'` for a browser-session cookie.");
+  return fail(
+    name,
+    `must be a number of milliseconds or the string 'session', got ${show(value)} (Invalid input)`,
+    "Use e.g. `maxAge: 86_400_000` for one day, or `maxAge: 'session'` for a browser-session cookie.",
+  );
 }
 
-function checkStore<Ctx>(opts: Record<string, unknown>): Pick<NormalizedOptions<Ctx>, 'store' | 'ContextStore' | 'externalKey'> {
+function checkStore<Ctx>(
+  opts: Record<string, unknown>,
+): Pick<NormalizedOptions<Ctx>, 'store' | 'ContextStore' | 'externalKey'> {
   const { store, ContextStore, externalKey } = opts;
   if (store !== undefined && !hasMethods(store, ['get', 'set', 'destroy'])) {
-    fail('store', 'must have get, set and destroy functions', 'Pass a koa-session compatible store such as `new MemoryStore()`.');
+    fail(
+      'store',
+      'must have get, set and destroy functions',
+      'Pass a koa-session compatible store such as `new MemoryStore()`.',
+    );
   }
   if (ContextStore !== undefined) {
-    if (typeof ContextStore !== 'function' || !hasMethods((ContextStore as { prototype: unknown }).prototype, ['get', 'set', 'destroy'])) {
-      fail('ContextStore', 'must be a class whose instances have get, set and destroy', 'Pass the class itself, e.g. `ContextStore: MyStore`.');
+    if (
+      typeof ContextStore !== 'function' ||
+      !hasMethods((ContextStore as { prototype: unknown }).prototype, ['get', 'set', 'destroy'])
+    ) {
+      fail(
+        'ContextStore',
+        'must be a class whose instances have get, set and destroy',
+        'Pass the class itself, e.g. `ContextStore: MyStore`.',
+      );
     }
   }
   if (externalKey !== undefined && !hasMethods(externalKey, ['get', 'set'])) {
-    fail('externalKey', `must be an object with get(ctx) and set(ctx, key) functions, got ${show(externalKey)} (Invalid input)`,
-      'For example `externalKey: { get: (ctx) => ctx.get("x-session"), set: (ctx, key) => ctx.set("x-session", key) }`.');
+    fail(
+      'externalKey',
+      `must be an object with get(ctx) and set(ctx, key) functions, got ${show(externalKey)} (Invalid input)`,
+      'For example `externalKey: { get: (ctx) => ctx.get("x-session"), set: (ctx, key) => ctx.set("x-session", key) }`.',
+    );
   }
   return {
     store: store as SessionStore<Ctx> | undefined,
@@ -230,21 +286,38 @@ function checkCookieAttributes(opts: Record<string, unknown>): CookieAttributes 
   if (domain !== undefined && (typeof domain !== 'string' || !PATH_VALUE.test(domain))) {
     fail('domain', `must be a domain name, got ${show(domain)}`, "For example `domain: 'example.com'`.");
   }
-  if (sameSite !== undefined && typeof sameSite !== 'boolean' && !(typeof sameSite === 'string' && /^(lax|strict|none)$/i.test(sameSite))) {
-    fail('sameSite', `must be 'lax', 'strict', 'none' or a boolean, got ${show(sameSite)}`, "Use `sameSite: 'lax'` for most apps.");
+  if (
+    sameSite !== undefined &&
+    typeof sameSite !== 'boolean' &&
+    !(typeof sameSite === 'string' && /^(lax|strict|none)$/i.test(sameSite))
+  ) {
+    fail(
+      'sameSite',
+      `must be 'lax', 'strict', 'none' or a boolean, got ${show(sameSite)}`,
+      "Use `sameSite: 'lax'` for most apps.",
+    );
   }
   if (priority !== undefined && !(typeof priority === 'string' && /^(low|medium|high)$/i.test(priority))) {
-    fail('priority', `must be 'low', 'medium' or 'high', got ${show(priority)}`, 'Remove it to let the browser decide.');
+    fail(
+      'priority',
+      `must be 'low', 'medium' or 'high', got ${show(priority)}`,
+      'Remove it to let the browser decide.',
+    );
   }
-  if (partitioned !== undefined && typeof partitioned !== 'boolean') fail('partitioned', `must be a boolean, got ${show(partitioned)}`, 'Use `partitioned: true` for CHIPS.');
-  if (expires !== undefined && !(expires instanceof Date)) fail('expires', `must be a Date, got ${show(expires)}`, 'Prefer `maxAge`.');
+  if (partitioned !== undefined && typeof partitioned !== 'boolean')
+    fail('partitioned', `must be a boolean, got ${show(partitioned)}`, 'Use `partitioned: true` for CHIPS.');
+  if (expires !== undefined && !(expires instanceof Date))
+    fail('expires', `must be a Date, got ${show(expires)}`, 'Prefer `maxAge`.');
   const cookie: CookieAttributes = {
     path: (path as string | undefined) ?? '/',
     httpOnly: optionalBoolean(opts, 'httpOnly', true),
     overwrite: optionalBoolean(opts, 'overwrite', true),
   };
   if (domain !== undefined) cookie.domain = domain as string;
-  if (sameSite !== undefined) cookie.sameSite = (typeof sameSite === 'string' ? sameSite.toLowerCase() : sameSite) as CookieAttributes['sameSite'];
+  if (sameSite !== undefined)
+    cookie.sameSite = (
+      typeof sameSite === 'string' ? sameSite.toLowerCase() : sameSite
+    ) as CookieAttributes['sameSite'];
   if (priority !== undefined) cookie.priority = (priority as string).toLowerCase() as CookieAttributes['priority'];
   if (partitioned !== undefined) cookie.partitioned = partitioned as boolean;
   if (expires !== undefined) cookie.expires = expires as Date;
@@ -257,14 +330,21 @@ function checkCookieAttributes(opts: Record<string, unknown>): CookieAttributes 
  *
  * @throws SessionConfigError naming the option and how to fix it.
  */
-export function normalizeOptions<Ctx>(input: SessionOptions<Ctx> | undefined, warn: (message: string) => void = console.warn): NormalizedOptions<Ctx> {
+export function normalizeOptions<Ctx>(
+  input: SessionOptions<Ctx> | undefined,
+  warn: (message: string) => void = console.warn,
+): NormalizedOptions<Ctx> {
   if (input !== undefined && (input === null || typeof input !== 'object')) {
     fail('options', `must be an object, got ${show(input)}`, 'Call `session({ ... }, app)` or `session(app)`.');
   }
   const opts: Record<string, unknown> = { ...(input ?? {}) };
   for (const name of Object.keys(opts)) {
     if (!KNOWN.has(name)) {
-      fail(name, 'is not a known option', 'Check the spelling against the README option table (options are case-sensitive).');
+      fail(
+        name,
+        'is not a known option',
+        'Check the spelling against the README option table (options are case-sensitive).',
+      );
     }
   }
   // An invalid legacy `maxage` is reported under the name the user wrote.
@@ -272,7 +352,8 @@ export function normalizeOptions<Ctx>(input: SessionOptions<Ctx> | undefined, wa
   if (!('maxAge' in opts) && 'maxage' in opts) {
     opts.maxAge = opts.maxage;
     maxAgeName = 'maxage';
-    if (process.env.NODE_ENV !== 'production') warn('[koa-typed-session] DeprecationWarning: `maxage` option has been renamed to `maxAge`');
+    if (process.env.NODE_ENV !== 'production')
+      warn('[koa-typed-session] DeprecationWarning: `maxage` option has been renamed to `maxAge`');
   }
   const key = opts.key ?? 'koa.sess';
   if (typeof key !== 'string' || !COOKIE_NAME.test(key)) {
@@ -281,21 +362,45 @@ export function normalizeOptions<Ctx>(input: SessionOptions<Ctx> | undefined, wa
   const maxAge = checkMaxAge(opts.maxAge, maxAgeName);
   const secure = opts.secure;
   if (secure !== undefined && typeof secure !== 'boolean' && secure !== 'auto') {
-    fail('secure', `must be true, false or 'auto', got ${show(secure)}`, "Use `secure: 'auto'` behind a TLS proxy, with `app.proxy = true`.");
+    fail(
+      'secure',
+      `must be true, false or 'auto', got ${show(secure)}`,
+      "Use `secure: 'auto'` behind a TLS proxy, with `app.proxy = true`.",
+    );
   }
   const stores = checkStore<Ctx>(opts);
   const genid = optionalFunction(opts, 'genid') as NormalizedOptions<Ctx>['genid'] | undefined;
   const prefix = opts.prefix;
-  if (prefix !== undefined && typeof prefix !== 'string') fail('prefix', `must be a string, got ${show(prefix)}`, "For example `prefix: 'sess:'`.");
+  if (prefix !== undefined && typeof prefix !== 'string')
+    fail('prefix', `must be a string, got ${show(prefix)}`, "For example `prefix: 'sess:'`.");
   const encode = optionalFunction(opts, 'encode') as NormalizedOptions<Ctx>['encode'] | undefined;
   const decode = optionalFunction(opts, 'decode') as NormalizedOptions<Ctx>['decode'] | undefined;
   const oversized = opts.oversizedCookie ?? 'error';
-  if (oversized !== 'error' && oversized !== 'warn') fail('oversizedCookie', `must be 'error' or 'warn', got ${show(oversized)}`, "Use `oversizedCookie: 'error'` (the default).");
+  if (oversized !== 'error' && oversized !== 'warn')
+    fail(
+      'oversizedCookie',
+      `must be 'error' or 'warn', got ${show(oversized)}`,
+      "Use `oversizedCookie: 'error'` (the default).",
+    );
   const onStoreError = opts.onStoreError ?? 'fail';
-  if (onStoreError !== 'fail' && onStoreError !== 'continue') fail('onStoreError', `must be 'fail' or 'continue', got ${show(onStoreError)}`, "Use `onStoreError: 'fail'` (the default) to answer 503.");
+  if (onStoreError !== 'fail' && onStoreError !== 'continue')
+    fail(
+      'onStoreError',
+      `must be 'fail' or 'continue', got ${show(onStoreError)}`,
+      "Use `onStoreError: 'fail'` (the default) to answer 503.",
+    );
   const storeErrorStatus = opts.storeErrorStatus ?? 503;
-  if (typeof storeErrorStatus !== 'number' || !Number.isInteger(storeErrorStatus) || storeErrorStatus < 400 || storeErrorStatus > 599) {
-    fail('storeErrorStatus', `must be an HTTP error status (400-599), got ${show(storeErrorStatus)}`, 'Use 503 (the default) or 500.');
+  if (
+    typeof storeErrorStatus !== 'number' ||
+    !Number.isInteger(storeErrorStatus) ||
+    storeErrorStatus < 400 ||
+    storeErrorStatus > 599
+  ) {
+    fail(
+      'storeErrorStatus',
+      `must be an HTTP error status (400-599), got ${show(storeErrorStatus)}`,
+      'Use 503 (the default) or 500.',
+    );
   }
   const cookie = checkCookieAttributes(opts);
   // Encrypted: the plaintext is JSON itself (base64 inside a seal would only add a third).

@@ -1,8 +1,11 @@
 import { encodeBase64Json, isPayload } from './codec';
-import { MAX_COOKIE_BYTES, serializeCookie } from './cookie-format';
-import { SessionConfigError, SessionCookieError, SessionError, SessionStateError, SessionStoreError } from './errors';
+import { MAX_COOKIE_BYTES } from './cookie-format';
+import { checkCookieSize, cookieAttributes } from './cookie-writer';
+import { SessionConfigError, SessionStateError } from './errors';
 import { ONE_DAY, type NormalizedOptions } from './options';
+import { couldBePersisted, encodePayload, snapshot } from './payload';
 import { Session, type CommitOptions, type SessionHost } from './session';
+import { callStore, isThenable, writeToStore, type StoreOperation } from './store-call';
 import type {
   CookieAttributes,
   CookieJar,
@@ -10,7 +13,6 @@ import type {
   SaveReason,
   SessionData,
   SessionEvent,
-  SessionPatch,
   SessionPayload,
   SessionStore,
 } from './types';
@@ -22,7 +24,10 @@ export interface RequestPort<Ctx> {
   /** The request's cookies. */
   readonly jar: CookieJar;
   /** Emits an app event (asynchronously, as koa-session does). */
-  emit(event: 'session:missed' | 'session:expired' | 'session:invalid' | 'session:error', payload: SessionEvent<Ctx>): void;
+  emit(
+    event: 'session:missed' | 'session:expired' | 'session:invalid' | 'session:error',
+    payload: SessionEvent<Ctx>,
+  ): void;
   /** Whether the request arrived over HTTPS (honouring the host's proxy setting). */
   isSecure(): boolean;
   /** The Set-Cookie headers written so far (attached to rethrown decode errors). */
@@ -31,13 +36,7 @@ export interface RequestPort<Ctx> {
   now(): number;
 }
 
-type StoreOperation = SessionStoreError['operation'];
-
 function ignore(): void {}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
-}
 
 /**
  * One request's session lifecycle: load (lazily in cookie mode, eagerly with a store), hand out
@@ -145,9 +144,7 @@ export class SessionContext<Ctx> implements SessionHost {
       await this.loadFromCookie();
       return;
     }
-    const key = this.opts.externalKey
-      ? this.opts.externalKey.get(this.port.ctx)
-      : this.readCookie();
+    const key = this.opts.externalKey ? this.opts.externalKey.get(this.port.ctx) : this.readCookie();
     if (!key) {
       await this.createFresh();
       return;
@@ -228,11 +225,17 @@ export class SessionContext<Ctx> implements SessionHost {
    */
   private couldHaveWritten(value: string, data: unknown): boolean {
     const { key, oversizedCookie } = this.opts;
-    if (oversizedCookie === 'error' && key.length + 1 + value.length > MAX_COOKIE_BYTES - ATTRIBUTE_BUDGET) return false;
+    if (oversizedCookie === 'error' && key.length + 1 + value.length > MAX_COOKIE_BYTES - ATTRIBUTE_BUDGET)
+      return false;
     return isPayload(data) && encodeBase64Json(data) === value;
   }
 
-  private reject(kind: 'missed' | 'expired' | 'invalid', key: string | undefined, value: unknown, reason: string): false {
+  private reject(
+    kind: 'missed' | 'expired' | 'invalid',
+    key: string | undefined,
+    value: unknown,
+    reason: string,
+  ): false {
     this.port.emit(`session:${kind}`, { key, value, ctx: this.port.ctx, reason });
     return false;
   }
@@ -240,7 +243,9 @@ export class SessionContext<Ctx> implements SessionHost {
   /** The cookie's value: signature checked, opened when encrypted. `undefined`: no usable cookie. */
   private readCookie(): string | undefined {
     const { opts } = this;
-    const value = this.port.jar.get(opts.key, opts.signed, (reason) => this.reject('invalid', undefined, undefined, reason));
+    const value = this.port.jar.get(opts.key, opts.signed, (reason) =>
+      this.reject('invalid', undefined, undefined, reason),
+    );
     // No browser sends a cookie over the limit, and this library never writes one (unless
     // `oversizedCookie: 'warn'`): don't spend a decode or a store lookup on it.
     if (value && value.length > MAX_COOKIE_BYTES) {
@@ -320,7 +325,8 @@ export class SessionContext<Ctx> implements SessionHost {
     }
     let data = session.toJSON();
     let json = JSON.stringify(data);
-    const reason: SaveReason | null = save || regenerate || session._requireSave ? 'force' : this.saveReason(session, json);
+    const reason: SaveReason | null =
+      save || regenerate || session._requireSave ? 'force' : this.saveReason(session, json);
     if (reason) {
       if (this.opts.beforeSave) {
         await this.opts.beforeSave(this.port.ctx, session as SessionData);
@@ -340,7 +346,13 @@ export class SessionContext<Ctx> implements SessionHost {
     if (this.savedOnce) return null;
     if (this.opts.rolling) return 'rolling';
     const maxAge = this.maxAge;
-    if (this.opts.renew && session._expire && typeof maxAge === 'number' && maxAge && session._expire - this.port.now() < maxAge / 2) {
+    if (
+      this.opts.renew &&
+      session._expire &&
+      typeof maxAge === 'number' &&
+      maxAge &&
+      session._expire - this.port.now() < maxAge / 2
+    ) {
       return 'renew';
     }
     return null;
@@ -373,7 +385,7 @@ export class SessionContext<Ctx> implements SessionHost {
       if (opts.externalKey) opts.externalKey.set(port.ctx, key);
       else this.writeCookie(key, cookieMaxAge, now);
     } else {
-      this.writeCookie(this.encode(payload, json), cookieMaxAge, now);
+      this.writeCookie(encodePayload(payload, json, opts.encode), cookieMaxAge, now);
     }
     session._expire = payload._expire;
     session._requireSave = false;
@@ -381,46 +393,18 @@ export class SessionContext<Ctx> implements SessionHost {
     this.savedOnce = true;
   }
 
-  /**
-   * The cookie value of `payload`. With the built-in encoders its JSON is made from the data's JSON
-   * (already made by the commit) by appending the bookkeeping fields, which is where
-   * JSON.stringify(payload) puts them (the data has no `_` keys): the same bytes, one pass fewer.
-   */
-  private encode(payload: SessionPayload, json: string): string {
-    const { encode } = this.opts;
-    if (encode !== encodeBase64Json && encode !== JSON.stringify) return encode(payload);
-    let text = json.slice(0, -1);
-    let separator = json.length > 2 ? ',' : '';
-    for (const key of BOOKKEEPING) {
-      if (payload[key] === undefined) continue;
-      text += `${separator}"${key}":${JSON.stringify(payload[key])}`;
-      separator = ',';
-    }
-    text += '}';
-    return encode === JSON.stringify ? text : Buffer.from(text).toString('base64');
-  }
-
-  private async saveToStore(payload: SessionPayload, data: SessionData, ttl: MaxAge, reason: SaveReason): Promise<void> {
+  private async saveToStore(
+    payload: SessionPayload,
+    data: SessionData,
+    ttl: MaxAge,
+    reason: SaveReason,
+  ): Promise<void> {
     const store = this.store!;
     const key = (this.externalKey ??= await this.newKey());
     const options = { changed: reason === 'changed', rolling: this.opts.rolling, ctx: this.port.ctx };
-    const existing = this.persistedKey === key && this.prevValues !== undefined;
+    const existing = this.persistedKey === key;
     try {
-      if (existing && (store.patch || store.touch)) {
-        const patch = diff(this.prevValues!, data);
-        // The bookkeeping fields follow the new payload: a field it lacks (e.g. `_expire` after a
-        // switch to maxAge 'session') is deleted from the record, as a full `set` would.
-        for (const meta of ['_expire', '_maxAge', '_session', '_created'] as const) {
-          if (payload[meta] !== undefined) patch.set[meta] = payload[meta];
-          else patch.unset.push(meta);
-        }
-        const unchanged = [...patch.unset, ...Object.keys(patch.set)].every((k) => k.charCodeAt(0) === 95);
-        if (unchanged && store.touch) await this.callStore('touch', () => store.touch!(key, patch, ttl, options));
-        else if (store.patch) await this.callStore('patch', () => store.patch!(key, patch, ttl, options));
-        else await this.callStore('set', () => store.set(key, payload, ttl, options));
-      } else {
-        await this.callStore('set', () => store.set(key, payload, ttl, options));
-      }
+      await writeToStore(store, key, payload, data, existing ? this.prevValues : undefined, ttl, options, this.opts);
     } catch (err) {
       if (this.opts.onStoreError === 'fail') throw err;
       this.port.emit('session:error', { key, value: payload, ctx: this.port.ctx, reason: 'store-set', errors: err });
@@ -459,128 +443,35 @@ export class SessionContext<Ctx> implements SessionHost {
     if (!store?.destroyAllOf) {
       throw new SessionConfigError(
         'store',
-        store ? 'has no destroyAllOf(userId) method, so it cannot destroy all sessions of a user' : 'is not set: destroying all sessions of a user needs a store',
+        store
+          ? 'has no destroyAllOf(userId) method, so it cannot destroy all sessions of a user'
+          : 'is not set: destroying all sessions of a user needs a store',
         "Use a store that indexes sessions by user, e.g. `new RedisStore({ userField: 'userId' })` or `new MemoryStore({ userField: 'userId' })`.",
       );
     }
     return this.callStore('destroyAllOf', () => store.destroyAllOf!(String(userId), { ctx: this.port.ctx }));
   }
 
-  /** Runs one store call within `storeTimeout`; any failure becomes a {@link SessionStoreError}. */
-  private async callStore<T>(operation: StoreOperation, call: () => T): Promise<Awaited<T>> {
-    let answer: T;
-    try {
-      answer = call();
-    } catch (err) {
-      throw err instanceof SessionError ? err : new SessionStoreError(operation, err, this.opts.storeErrorStatus);
-    }
-    // A synchronous store (MemoryStore) has answered already: no timer to set and race.
-    if (!isThenable(answer)) return answer as Awaited<T>;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no answer within ${this.opts.storeTimeout} ms (storeTimeout)`)),
-        this.opts.storeTimeout,
-      );
-    });
-    try {
-      return await Promise.race([answer, timeout]);
-    } catch (err) {
-      // A store's own SessionError (e.g. a RedisStore without `userField`) already says what to fix.
-      throw err instanceof SessionError ? err : new SessionStoreError(operation, err, this.opts.storeErrorStatus);
-    } finally {
-      clearTimeout(timer);
-    }
+  /** Runs one store call within `storeTimeout` (see {@link callStore}). */
+  private callStore<T>(operation: StoreOperation, call: () => T): Promise<Awaited<T>> {
+    return callStore(operation, call, this.opts);
   }
 
   // ---- cookies ----
 
   /** The cookie attributes for this request: the options (or this request's `ctx.sessionOptions`). */
   private cookieAttributes(maxAge: number | undefined): CookieAttributes {
-    const view = this.optionsView;
-    const base = view ? pickCookieAttributes(view) : this.opts.cookie;
-    // Object.assign, not `{ ...base, maxAge }`: on V8 (Node 20) a spread copy that then gains a
-    // property costs about 1 µs to build, 30x an assign (bench/README.md, "What the profiles taught").
-    const attrs: CookieAttributes = Object.assign({}, base);
-    attrs.maxAge = maxAge;
-    const secure = view ? (view.secure as boolean | 'auto' | undefined) ?? 'auto' : this.opts.secure;
-    const https = this.port.isSecure();
-    if (secure === true && !https) {
-      throw new SessionCookieError(
-        'cannot send a `secure` cookie over plain HTTP. Behind a TLS-terminating proxy set `app.proxy = true` ' +
-          "so X-Forwarded-Proto is trusted, or use `secure: 'auto'`.",
-        'ERR_SESSION_SECURE_COOKIE',
-      );
-    }
-    attrs.secure = secure === 'auto' ? https : secure;
-    return attrs;
+    return cookieAttributes(this.opts, this.optionsView, this.port.isSecure(), maxAge);
   }
 
   private writeCookie(plain: string, maxAge: number | undefined, now: number): void {
     const { opts } = this;
     const value = opts.sealer ? opts.sealer.seal(plain) : plain;
     const attrs = this.cookieAttributes(maxAge);
-    // Fast path: far below the limit whatever the attributes.
-    if (opts.key.length + value.length > MAX_COOKIE_BYTES - 300) {
-      const bytes = Buffer.byteLength(serializeCookie(opts.key, value, attrs, now));
-      if (bytes > MAX_COOKIE_BYTES) {
-        const message = `the session cookie \`${opts.key}\` would be ${bytes} bytes, over the browser limit of ${MAX_COOKIE_BYTES}; browsers would drop it. Store less in the session, or use a store.`;
-        if (opts.oversizedCookie === 'error') throw new SessionCookieError(message, 'ERR_SESSION_COOKIE_TOO_LARGE');
-        console.warn(`koa-typed-session: ${message}`);
-      }
-    }
+    checkCookieSize(opts, value, attrs, now);
     this.port.jar.set(opts.key, value, attrs, opts.signed);
   }
 }
 
-/** The fields the engine adds to the data, in the order save() adds them. */
-const BOOKKEEPING = ['_session', '_expire', '_maxAge', '_created'] as const;
-
 /** Bytes kept for `; path=/; expires=...; httponly` and the like when judging an unsigned cookie's size. */
 const ATTRIBUTE_BUDGET = 200;
-/** The largest offset a Date can hold: a larger `_maxAge` would print `expires=Invalid Date`. */
-const MAX_DATE_MS = 8.64e15;
-
-/** Accessors of `Session` (`maxAge`, `externalKey`, ...): assigning one runs the accessor, so toJSON() never persists them. */
-const ACCESSOR_KEYS = Object.entries(Object.getOwnPropertyDescriptors(Session.prototype))
-  .filter(([, descriptor]) => descriptor.get !== undefined || descriptor.set !== undefined)
-  .map(([name]) => name);
-
-/**
- * Whether this library could have persisted the payload: bookkeeping fields of the types it writes,
- * and no key named after a Session accessor (a forged `maxAge: {}` would run the setter on load).
- */
-function couldBePersisted(data: SessionPayload): boolean {
-  const { _expire, _maxAge, _session, _created } = data;
-  return (
-    !ACCESSOR_KEYS.some((name) => Object.hasOwn(data, name)) &&
-    (_expire === undefined || typeof _expire === 'number') &&
-    (_maxAge === undefined || (typeof _maxAge === 'number' && Math.abs(_maxAge) < MAX_DATE_MS)) &&
-    (_session === undefined || typeof _session === 'boolean') &&
-    (_created === undefined || typeof _created === 'number')
-  );
-}
-
-const COOKIE_ATTRIBUTES = ['path', 'domain', 'httpOnly', 'sameSite', 'partitioned', 'priority', 'expires', 'overwrite'] as const;
-
-function pickCookieAttributes(view: Record<string, unknown>): CookieAttributes {
-  const attrs: Record<string, unknown> = {};
-  for (const name of COOKIE_ATTRIBUTES) if (view[name] !== undefined) attrs[name] = view[name];
-  return attrs as CookieAttributes;
-}
-
-function snapshot(data: SessionData): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const key of Object.keys(data)) map.set(key, JSON.stringify(data[key]));
-  return map;
-}
-
-function diff(previous: Map<string, string>, current: SessionData): SessionPatch {
-  const set: Record<string, unknown> = {};
-  const unset: string[] = [];
-  for (const key of Object.keys(current)) {
-    if (previous.get(key) !== JSON.stringify(current[key])) set[key] = current[key];
-  }
-  for (const key of previous.keys()) if (!(key in current)) unset.push(key);
-  return { set, unset };
-}

@@ -144,7 +144,11 @@ export interface CookieJar {
    * The cookie's value; with `signed`, only when `<name>.sig` verifies against a key.
    * `onTampered` is called when the cookie is there but its signature is wrong or missing.
    */
-  get(name: string, signed: boolean, onTampered?: (reason: 'bad-signature' | 'missing-signature') => void): string | undefined;
+  get(
+    name: string,
+    signed: boolean,
+    onTampered?: (reason: 'bad-signature' | 'missing-signature') => void,
+  ): string | undefined;
   /** Sets the cookie (and `<name>.sig` when signed). An empty value clears it. */
   set(name: string, value: string, attributes: CookieAttributes, signed: boolean): void;
 }

@@ -1,0 +1,73 @@
+/**
+ * The persisted payload: what this library could have written (checked on load), the per-key
+ * snapshots and diffs behind `patch`, and the cookie JSON fast path.
+ */
+import { encodeBase64Json } from './codec';
+import { Session } from './session';
+import type { SessionData, SessionPatch, SessionPayload } from './types';
+
+/** The fields the engine adds to the data, in the order save() adds them. */
+export const BOOKKEEPING = ['_session', '_expire', '_maxAge', '_created'] as const;
+
+/** The largest offset a Date can hold: a larger `_maxAge` would print `expires=Invalid Date`. */
+const MAX_DATE_MS = 8.64e15;
+
+/** Accessors of `Session` (`maxAge`, `externalKey`, ...): assigning one runs the accessor, so toJSON() never persists them. */
+const ACCESSOR_KEYS = Object.entries(Object.getOwnPropertyDescriptors(Session.prototype))
+  .filter(([, descriptor]) => descriptor.get !== undefined || descriptor.set !== undefined)
+  .map(([name]) => name);
+
+/**
+ * Whether this library could have persisted the payload: bookkeeping fields of the types it writes,
+ * and no key named after a Session accessor (a forged `maxAge: {}` would run the setter on load).
+ */
+export function couldBePersisted(data: SessionPayload): boolean {
+  const { _expire, _maxAge, _session, _created } = data;
+  return (
+    !ACCESSOR_KEYS.some((name) => Object.hasOwn(data, name)) &&
+    (_expire === undefined || typeof _expire === 'number') &&
+    (_maxAge === undefined || (typeof _maxAge === 'number' && Math.abs(_maxAge) < MAX_DATE_MS)) &&
+    (_session === undefined || typeof _session === 'boolean') &&
+    (_created === undefined || typeof _created === 'number')
+  );
+}
+
+/** Per-key JSON of the data, to find later which keys a request changed. */
+export function snapshot(data: SessionData): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const key of Object.keys(data)) map.set(key, JSON.stringify(data[key]));
+  return map;
+}
+
+/** The keys set and deleted since `previous` (a {@link snapshot}), for stores that merge (`patch`). */
+export function diff(previous: Map<string, string>, current: SessionData): SessionPatch {
+  const set: Record<string, unknown> = {};
+  const unset: string[] = [];
+  for (const key of Object.keys(current)) {
+    if (previous.get(key) !== JSON.stringify(current[key])) set[key] = current[key];
+  }
+  for (const key of previous.keys()) if (!(key in current)) unset.push(key);
+  return { set, unset };
+}
+
+/**
+ * The cookie value of `payload`. With the built-in encoders its JSON is made from the data's JSON
+ * (already made by the commit) by appending the bookkeeping fields, which is where
+ * JSON.stringify(payload) puts them (the data has no `_` keys): the same bytes, one pass fewer.
+ */
+export function encodePayload(
+  payload: SessionPayload,
+  json: string,
+  encode: (payload: SessionPayload) => string,
+): string {
+  if (encode !== encodeBase64Json && encode !== JSON.stringify) return encode(payload);
+  let text = json.slice(0, -1);
+  let separator = json.length > 2 ? ',' : '';
+  for (const key of BOOKKEEPING) {
+    if (payload[key] === undefined) continue;
+    text += `${separator}"${key}":${JSON.stringify(payload[key])}`;
+    separator = ',';
+  }
+  text += '}';
+  return encode === JSON.stringify ? text : Buffer.from(text).toString('base64');
+}

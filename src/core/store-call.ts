@@ -1,0 +1,81 @@
+import { SessionError, SessionStoreError } from './errors';
+import { BOOKKEEPING, diff } from './payload';
+import type { MaxAge, SessionData, SessionPayload, SessionStore, StoreSetOptions } from './types';
+
+/** A store operation, as named in {@link SessionStoreError}. */
+export type StoreOperation = SessionStoreError['operation'];
+
+/** True for promises and other thenables (stores and hooks may answer either way). */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
+
+/**
+ * Runs one store call within `storeTimeout` ms; any failure becomes a {@link SessionStoreError}
+ * with status `storeErrorStatus`. A store's own SessionError (e.g. a RedisStore without
+ * `userField`) is passed through: it already says what to fix.
+ */
+export async function callStore<T>(
+  operation: StoreOperation,
+  call: () => T,
+  limits: { readonly storeTimeout: number; readonly storeErrorStatus: number },
+): Promise<Awaited<T>> {
+  const wrap = (err: unknown): unknown =>
+    err instanceof SessionError ? err : new SessionStoreError(operation, err, limits.storeErrorStatus);
+  let answer: T;
+  try {
+    answer = call();
+  } catch (err) {
+    throw wrap(err);
+  }
+  // A synchronous store (MemoryStore) has answered already: no timer to set and race.
+  if (!isThenable(answer)) return answer as Awaited<T>;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${limits.storeTimeout} ms (storeTimeout)`)),
+      limits.storeTimeout,
+    );
+  });
+  try {
+    return await Promise.race([answer, timeout]);
+  } catch (err) {
+    throw wrap(err);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Writes a payload (`data`, the session's toJSON(), plus the bookkeeping fields) with the cheapest
+ * call the store offers. A record loaded in this request
+ * (`loaded`, its per-key snapshot) gets only what changed: `touch` when no data key changed,
+ * `patch` otherwise, so parallel requests do not erase each other's keys; `set` for new records
+ * and for stores with neither capability.
+ */
+export async function writeToStore<Ctx>(
+  store: SessionStore<Ctx>,
+  key: string,
+  payload: SessionPayload,
+  data: SessionData,
+  loaded: Map<string, string> | undefined,
+  ttl: MaxAge,
+  options: StoreSetOptions<Ctx>,
+  limits: { readonly storeTimeout: number; readonly storeErrorStatus: number },
+): Promise<void> {
+  if (!loaded || !(store.patch || store.touch)) {
+    await callStore('set', () => store.set(key, payload, ttl, options), limits);
+    return;
+  }
+  const patch = diff(loaded, data);
+  // The bookkeeping fields follow the new payload: a field it lacks (e.g. `_expire` after a
+  // switch to maxAge 'session') is deleted from the record, as a full `set` would.
+  for (const meta of BOOKKEEPING) {
+    if (payload[meta] !== undefined) patch.set[meta] = payload[meta];
+    else patch.unset.push(meta);
+  }
+  const unchanged = [...patch.unset, ...Object.keys(patch.set)].every((k) => k.charCodeAt(0) === 95);
+  if (unchanged && store.touch) await callStore('touch', () => store.touch!(key, patch, ttl, options), limits);
+  else if (store.patch) await callStore('patch', () => store.patch!(key, patch, ttl, options), limits);
+  else await callStore('set', () => store.set(key, payload, ttl, options), limits);
+}
