@@ -29,7 +29,9 @@ module.exports = session;
 `,
 );
 
-const names = Object.keys(createRequire(import.meta.url)(join(root, 'dist', 'lib', 'index.js'))).filter((n) => n !== 'default');
+const names = Object.keys(createRequire(import.meta.url)(join(root, 'dist', 'lib', 'index.js'))).filter(
+  (n) => n !== 'default',
+);
 writeFileSync(
   join(root, 'dist', 'index.mjs'),
   `import lib from './index.cjs';\nexport const { ${names.join(', ')} } = lib;\nexport default lib.createSession;\n`,

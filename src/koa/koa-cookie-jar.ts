@@ -99,12 +99,19 @@ export class KoaCookieJar implements CookieJar {
   private signer(): KeygripLike {
     const signer = signerFor(this.ctx.app.keys);
     if (!signer) {
-      throw new SessionCookieError('signed cookies need `app.keys`: set `app.keys = [secret]`, or `signed: false`.', 'ERR_SESSION_NO_KEYS');
+      throw new SessionCookieError(
+        'signed cookies need `app.keys`: set `app.keys = [secret]`, or `signed: false`.',
+        'ERR_SESSION_NO_KEYS',
+      );
     }
     return signer;
   }
 
-  get(name: string, signed: boolean, onTampered?: (reason: 'bad-signature' | 'missing-signature') => void): string | undefined {
+  get(
+    name: string,
+    signed: boolean,
+    onTampered?: (reason: 'bad-signature' | 'missing-signature') => void,
+  ): string | undefined {
     const value = this.read(name);
     if (value === undefined || !signed) return value;
     const sigName = `${name}.sig`;
@@ -132,7 +139,10 @@ export class KoaCookieJar implements CookieJar {
 
   set(name: string, value: string, attrs: CookieAttributes, signed: boolean): void {
     if (!isValidCookieValue(value)) {
-      throw new SessionCookieError(`the value for cookie \`${name}\` is not a valid cookie value (it contains ';' or control characters). Check \`genid\`/\`encode\`.`, 'ERR_SESSION_COOKIE_VALUE');
+      throw new SessionCookieError(
+        `the value for cookie \`${name}\` is not a valid cookie value (it contains ';' or control characters). Check \`genid\`/\`encode\`.`,
+        'ERR_SESSION_COOKIE_VALUE',
+      );
     }
     // `cookies` signs with the same Cookie object, so the `.sig` cookie has the same attributes
     // (a clearing cookie's epoch expiry included): serialise them once, write both in one setHeader.
@@ -145,8 +155,13 @@ export class KoaCookieJar implements CookieJar {
     const data = `${name}=${value}`;
     const signer = this.signer();
     const verified = this.verified;
-    const signature = verified && verified.data === data && verified.signer === signer ? verified.signature : signer.sign(data);
-    this.write([name, sigName], [`${name}=${value}${attributes}`, `${sigName}=${signature}${attributes}`], attrs.overwrite === true);
+    const signature =
+      verified && verified.data === data && verified.signer === signer ? verified.signature : signer.sign(data);
+    this.write(
+      [name, sigName],
+      [`${name}=${value}${attributes}`, `${sigName}=${signature}${attributes}`],
+      attrs.overwrite === true,
+    );
   }
 
   private push(name: string, value: string, attrs: CookieAttributes, overwrite: boolean): void {

@@ -44,7 +44,12 @@ export function contextSession(ctx: Context): SessionContext<Context> {
   let sess = holder[SESSION_CONTEXT];
   if (!sess) {
     const options = (ctx.app.context as ExtendedContext)[SESSION_OPTIONS];
-    if (!options) throw new SessionConfigError('session', 'middleware is not installed on this app', 'Call `app.use(session(opts, app))` first.');
+    if (!options)
+      throw new SessionConfigError(
+        'session',
+        'middleware is not installed on this app',
+        'Call `app.use(session(opts, app))` first.',
+      );
     sess = holder[SESSION_CONTEXT] = new SessionContext(new KoaRequestPort(ctx), options);
   }
   return sess;

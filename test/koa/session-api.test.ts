@@ -217,18 +217,16 @@ describe('ctx.session API (cookie mode)', () => {
           hasGenid: typeof opts.genid,
         };
       });
-      await request(app.callback())
-        .get('/')
-        .expect({
-          key: 'k',
-          rolling: true,
-          signed: true,
-          httpOnly: true,
-          overwrite: true,
-          autoCommit: true,
-          renew: false,
-          hasGenid: 'function',
-        });
+      await request(app.callback()).get('/').expect({
+        key: 'k',
+        rolling: true,
+        signed: true,
+        httpOnly: true,
+        overwrite: true,
+        autoCommit: true,
+        renew: false,
+        hasGenid: 'function',
+      });
     });
 
     it('changes apply to this request only (e.g. domain)', async () => {

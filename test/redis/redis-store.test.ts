@@ -138,7 +138,7 @@ describe('RedisStore: the store contract on a real redis-server', () => {
     const ended = new RedisStore({ url: redis.url, prefix });
     await ended.get('x');
     await ended.quit();
-    for (const deadline = Date.now() + 2_000; ended.status !== 'end' && Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 2_000; ended.status !== 'end' && Date.now() < deadline;) {
       await new Promise((r) => setTimeout(r, 10));
     }
     await expect(ended.get('x')).rejects.toThrow(/^koa-typed-session: Redis is not connected \(client status "end"\)/);
