@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { decodeBase64Json, encodeBase64Json, safeJsonParse } from './codec';
 import { createCookieSealer, type CookieSealer, type EncryptionOptions } from './crypto-codec';
-import { SessionConfigError } from './errors';
+import {
+  checkCookieAttributes,
+  checkMaxAge,
+  checkStore,
+  COOKIE_NAME,
+  fail,
+  optionalBoolean,
+  optionalFunction,
+  positiveInteger,
+  show,
+} from './option-checks';
 import type {
   ContextStoreClass,
   CookieAttributes,
@@ -173,156 +183,6 @@ const KNOWN = new Set([
   'onStoreError',
   'storeErrorStatus',
 ]);
-
-// Characters `cookies` accepts in a name, minus `;` and `=` (RFC 7230 field-content).
-const COOKIE_NAME = /^[\u0021-\u003a\u003c\u003e-\u007e]+$/;
-const PATH_VALUE = /^[\u0020-\u003a\u003c-\u007e]*$/;
-
-function fail(option: string, problem: string, fix: string): never {
-  throw new SessionConfigError(option, problem, fix);
-}
-
-function show(value: unknown): string {
-  if (typeof value === 'function') return 'a function';
-  if (typeof value === 'string') return JSON.stringify(value);
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
-
-function optionalBoolean(opts: Record<string, unknown>, name: string, fallback: boolean): boolean {
-  const value = opts[name];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean')
-    fail(name, `must be true or false, got ${show(value)}`, `Set \`${name}: ${fallback}\` or remove it.`);
-  return value;
-}
-
-function optionalFunction(opts: Record<string, unknown>, name: string): ((...args: never[]) => unknown) | undefined {
-  const value = opts[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'function')
-    fail(name, `must be a function, got ${show(value)}`, `Pass a function or remove \`${name}\`.`);
-  return value as (...args: never[]) => unknown;
-}
-
-function positiveInteger(
-  opts: Record<string, unknown>,
-  name: string,
-  fallback: number | undefined,
-): number | undefined {
-  const value = opts[name];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    fail(
-      name,
-      `must be a positive number of milliseconds, got ${show(value)}`,
-      `For example \`${name}: 86_400_000\` (one day).`,
-    );
-  }
-  return value;
-}
-
-function hasMethods(value: unknown, names: string[]): boolean {
-  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
-  const record = value as Record<string, unknown>;
-  return names.every((n) => typeof record[n] === 'function');
-}
-
-function checkMaxAge(value: unknown, name: string): MaxAge | undefined {
-  if (value === undefined || value === 'session') return value;
-  if (typeof value === 'number' && !Number.isNaN(value)) return value;
-  return fail(
-    name,
-    `must be a number of milliseconds or the string 'session', got ${show(value)} (Invalid input)`,
-    "Use e.g. `maxAge: 86_400_000` for one day, or `maxAge: 'session'` for a browser-session cookie.",
-  );
-}
-
-function checkStore<Ctx>(
-  opts: Record<string, unknown>,
-): Pick<NormalizedOptions<Ctx>, 'store' | 'ContextStore' | 'externalKey'> {
-  const { store, ContextStore, externalKey } = opts;
-  if (store !== undefined && !hasMethods(store, ['get', 'set', 'destroy'])) {
-    fail(
-      'store',
-      'must have get, set and destroy functions',
-      'Pass a koa-session compatible store such as `new MemoryStore()`.',
-    );
-  }
-  if (ContextStore !== undefined) {
-    if (
-      typeof ContextStore !== 'function' ||
-      !hasMethods((ContextStore as { prototype: unknown }).prototype, ['get', 'set', 'destroy'])
-    ) {
-      fail(
-        'ContextStore',
-        'must be a class whose instances have get, set and destroy',
-        'Pass the class itself, e.g. `ContextStore: MyStore`.',
-      );
-    }
-  }
-  if (externalKey !== undefined && !hasMethods(externalKey, ['get', 'set'])) {
-    fail(
-      'externalKey',
-      `must be an object with get(ctx) and set(ctx, key) functions, got ${show(externalKey)} (Invalid input)`,
-      'For example `externalKey: { get: (ctx) => ctx.get("x-session"), set: (ctx, key) => ctx.set("x-session", key) }`.',
-    );
-  }
-  return {
-    store: store as SessionStore<Ctx> | undefined,
-    ContextStore: ContextStore as ContextStoreClass<Ctx> | undefined,
-    externalKey: externalKey as ExternalKey<Ctx> | undefined,
-  };
-}
-
-function checkCookieAttributes(opts: Record<string, unknown>): CookieAttributes {
-  const { domain, path, sameSite, priority, partitioned, expires } = opts;
-  if (path !== undefined && (typeof path !== 'string' || !PATH_VALUE.test(path))) {
-    fail('path', `must be a cookie path without ';', got ${show(path)}`, "For example `path: '/'`.");
-  }
-  if (domain !== undefined && (typeof domain !== 'string' || !PATH_VALUE.test(domain))) {
-    fail('domain', `must be a domain name, got ${show(domain)}`, "For example `domain: 'example.com'`.");
-  }
-  if (
-    sameSite !== undefined &&
-    typeof sameSite !== 'boolean' &&
-    !(typeof sameSite === 'string' && /^(lax|strict|none)$/i.test(sameSite))
-  ) {
-    fail(
-      'sameSite',
-      `must be 'lax', 'strict', 'none' or a boolean, got ${show(sameSite)}`,
-      "Use `sameSite: 'lax'` for most apps.",
-    );
-  }
-  if (priority !== undefined && !(typeof priority === 'string' && /^(low|medium|high)$/i.test(priority))) {
-    fail(
-      'priority',
-      `must be 'low', 'medium' or 'high', got ${show(priority)}`,
-      'Remove it to let the browser decide.',
-    );
-  }
-  if (partitioned !== undefined && typeof partitioned !== 'boolean')
-    fail('partitioned', `must be a boolean, got ${show(partitioned)}`, 'Use `partitioned: true` for CHIPS.');
-  if (expires !== undefined && !(expires instanceof Date))
-    fail('expires', `must be a Date, got ${show(expires)}`, 'Prefer `maxAge`.');
-  const cookie: CookieAttributes = {
-    path: (path as string | undefined) ?? '/',
-    httpOnly: optionalBoolean(opts, 'httpOnly', true),
-    overwrite: optionalBoolean(opts, 'overwrite', true),
-  };
-  if (domain !== undefined) cookie.domain = domain as string;
-  if (sameSite !== undefined)
-    cookie.sameSite = (
-      typeof sameSite === 'string' ? sameSite.toLowerCase() : sameSite
-    ) as CookieAttributes['sameSite'];
-  if (priority !== undefined) cookie.priority = (priority as string).toLowerCase() as CookieAttributes['priority'];
-  if (partitioned !== undefined) cookie.partitioned = partitioned as boolean;
-  if (expires !== undefined) cookie.expires = expires as Date;
-  return cookie;
-}
 
 /**
  * Validates the user's options once, at startup, and fills in defaults. The caller's object is
