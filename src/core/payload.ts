@@ -2,7 +2,8 @@
  * The persisted payload: what this library could have written (checked on load), the per-key
  * snapshots and diffs behind `patch`, and the cookie JSON fast path.
  */
-import { encodeBase64Json } from './codec';
+import { encodeBase64Json, isPayload } from './codec';
+import { MAX_COOKIE_BYTES } from './cookie-format';
 import { Session } from './session';
 import type { SessionData, SessionPatch, SessionPayload } from './types';
 
@@ -70,4 +71,51 @@ export function encodePayload(
   }
   text += '}';
   return encode === JSON.stringify ? text : Buffer.from(text).toString('base64');
+}
+
+/** Why loaded data cannot be a session, as the event to emit and its reason; `undefined` if it can. */
+export interface Rejection {
+  kind: 'missed' | 'expired' | 'invalid';
+  reason: string;
+}
+
+/**
+ * The checks every loaded payload goes through before the `valid` hook: present, a JSON object,
+ * something this library could have persisted, not expired, within the absolute timeout.
+ */
+export function rejection(
+  data: unknown,
+  fromStore: boolean,
+  now: number,
+  absoluteTimeout: number | undefined,
+): Rejection | undefined {
+  // A store that returns nothing does not know the id (koa-session's "missed"); a cookie that
+  // decodes to null/0/false is a malformed payload like any other non-object (koa-session: missed).
+  if (!data && fromStore) return { kind: 'missed', reason: 'missed' };
+  if (!isPayload(data)) return { kind: 'invalid', reason: 'not-an-object' };
+  if (!couldBePersisted(data)) return { kind: 'invalid', reason: 'malformed' };
+  if (typeof data._expire === 'number' && data._expire < now) return { kind: 'expired', reason: 'expired' };
+  if (absoluteTimeout !== undefined && typeof data._created === 'number' && now - data._created >= absoluteTimeout) {
+    return { kind: 'expired', reason: 'absolute-timeout' };
+  }
+  return undefined;
+}
+
+/** Bytes kept for `; path=/; expires=...; httponly` and the like when judging an unsigned cookie's size. */
+const ATTRIBUTE_BUDGET = 200;
+
+/**
+ * An unsigned cookie is unauthenticated: accept only what this library could have written (the
+ * canonical base64 JSON, leaving room for the attributes), so that a forged payload cannot grow
+ * past the size limit when the app re-saves it (`1e20` re-prints as 21 digits) and fail with a 500.
+ */
+export function isCanonicalCookie(
+  value: string,
+  data: unknown,
+  opts: { readonly key: string; readonly oversizedCookie: 'error' | 'warn' },
+): boolean {
+  if (opts.oversizedCookie === 'error' && opts.key.length + 1 + value.length > MAX_COOKIE_BYTES - ATTRIBUTE_BUDGET) {
+    return false;
+  }
+  return isPayload(data) && encodeBase64Json(data) === value;
 }

@@ -1,11 +1,10 @@
-import { encodeBase64Json, isPayload } from './codec';
 import { MAX_COOKIE_BYTES } from './cookie-format';
 import { checkCookieSize, cookieAttributes } from './cookie-writer';
-import { SessionConfigError, SessionStateError } from './errors';
+import { SessionStateError } from './errors';
 import { ONE_DAY, type NormalizedOptions } from './options';
-import { couldBePersisted, encodePayload, snapshot } from './payload';
+import { encodePayload, isCanonicalCookie, rejection, snapshot } from './payload';
 import { Session, type CommitOptions, type SessionHost } from './session';
-import { callStore, isThenable, writeToStore, type StoreOperation } from './store-call';
+import { callStore, destroyAllOf, isThenable, writeToStore, type StoreOperation } from './store-call';
 import type {
   CookieAttributes,
   CookieJar,
@@ -189,7 +188,7 @@ export class SessionContext<Ctx> implements SessionHost {
       this.reject('invalid', undefined, value, 'malformed');
       return this.create();
     }
-    if (!opts.signed && !opts.sealer && opts.defaultCodec && !this.couldHaveWritten(value, data)) {
+    if (!opts.signed && !opts.sealer && opts.defaultCodec && !isCanonicalCookie(value, data, opts)) {
       this.reject('invalid', undefined, value, 'malformed');
       return this.create();
     }
@@ -200,34 +199,13 @@ export class SessionContext<Ctx> implements SessionHost {
 
   /** Expiry and validity checks of loaded data; emits the koa-session events on rejection. */
   private accept(data: unknown, key: string | undefined): boolean | Promise<boolean> {
-    // A store that returns nothing does not know the id (koa-session's "missed"); a cookie that
-    // decodes to null/0/false is a malformed payload like any other non-object (koa-session: missed).
-    if (!data && this.store) return this.reject('missed', key, data, 'missed');
-    if (!isPayload(data)) return this.reject('invalid', key, data, 'not-an-object');
-    if (!couldBePersisted(data)) return this.reject('invalid', key, data, 'malformed');
-    const now = this.port.now();
-    if (typeof data._expire === 'number' && data._expire < now) return this.reject('expired', key, data, 'expired');
-    const limit = this.opts.absoluteTimeout;
-    if (limit !== undefined && typeof data._created === 'number' && now - data._created >= limit) {
-      return this.reject('expired', key, data, 'absolute-timeout');
-    }
+    const rejected = rejection(data, this.store !== undefined, this.port.now(), this.opts.absoluteTimeout);
+    if (rejected) return this.reject(rejected.kind, key, data, rejected.reason);
     const valid = this.opts.valid;
     if (!valid) return true;
-    const verdict = valid(this.port.ctx, data);
+    const verdict = valid(this.port.ctx, data as SessionPayload);
     const judge = (ok: unknown): boolean => (ok ? true : this.reject('invalid', key, data, 'valid-hook'));
     return isThenable(verdict) ? Promise.resolve(verdict).then(judge) : judge(verdict);
-  }
-
-  /**
-   * An unsigned cookie is unauthenticated: accept only what this library could have written (the
-   * canonical base64 JSON, leaving room for the attributes), so that a forged payload cannot grow
-   * past the size limit when the app re-saves it (`1e20` re-prints as 21 digits) and fail with a 500.
-   */
-  private couldHaveWritten(value: string, data: unknown): boolean {
-    const { key, oversizedCookie } = this.opts;
-    if (oversizedCookie === 'error' && key.length + 1 + value.length > MAX_COOKIE_BYTES - ATTRIBUTE_BUDGET)
-      return false;
-    return isPayload(data) && encodeBase64Json(data) === value;
   }
 
   private reject(
@@ -439,17 +417,7 @@ export class SessionContext<Ctx> implements SessionHost {
    *   SessionStoreError when the store fails.
    */
   async destroyAllOf(userId: string | number): Promise<unknown> {
-    const store = this.store;
-    if (!store?.destroyAllOf) {
-      throw new SessionConfigError(
-        'store',
-        store
-          ? 'has no destroyAllOf(userId) method, so it cannot destroy all sessions of a user'
-          : 'is not set: destroying all sessions of a user needs a store',
-        "Use a store that indexes sessions by user, e.g. `new RedisStore({ userField: 'userId' })` or `new MemoryStore({ userField: 'userId' })`.",
-      );
-    }
-    return this.callStore('destroyAllOf', () => store.destroyAllOf!(String(userId), { ctx: this.port.ctx }));
+    return destroyAllOf(this.store, String(userId), this.port.ctx, this.opts);
   }
 
   /** Runs one store call within `storeTimeout` (see {@link callStore}). */
@@ -472,6 +440,3 @@ export class SessionContext<Ctx> implements SessionHost {
     this.port.jar.set(opts.key, value, attrs, opts.signed);
   }
 }
-
-/** Bytes kept for `; path=/; expires=...; httponly` and the like when judging an unsigned cookie's size. */
-const ATTRIBUTE_BUDGET = 200;

@@ -1,4 +1,4 @@
-import { SessionError, SessionStoreError } from './errors';
+import { SessionConfigError, SessionError, SessionStoreError } from './errors';
 import { BOOKKEEPING, diff } from './payload';
 import type { MaxAge, SessionData, SessionPayload, SessionStore, StoreSetOptions } from './types';
 
@@ -78,4 +78,27 @@ export async function writeToStore<Ctx>(
   if (unchanged && store.touch) await callStore('touch', () => store.touch!(key, patch, ttl, options), limits);
   else if (store.patch) await callStore('patch', () => store.patch!(key, patch, ttl, options), limits);
   else await callStore('set', () => store.set(key, payload, ttl, options), limits);
+}
+
+/**
+ * "Log out everywhere" through the store's `destroyAllOf` capability, within `storeTimeout`.
+ *
+ * @throws SessionConfigError when there is no store or it lacks the capability.
+ */
+export function destroyAllOf<Ctx>(
+  store: SessionStore<Ctx> | undefined,
+  userId: string,
+  ctx: Ctx,
+  limits: { readonly storeTimeout: number; readonly storeErrorStatus: number },
+): Promise<unknown> {
+  if (!store?.destroyAllOf) {
+    throw new SessionConfigError(
+      'store',
+      store
+        ? 'has no destroyAllOf(userId) method, so it cannot destroy all sessions of a user'
+        : 'is not set: destroying all sessions of a user needs a store',
+      "Use a store that indexes sessions by user, e.g. `new RedisStore({ userField: 'userId' })` or `new MemoryStore({ userField: 'userId' })`.",
+    );
+  }
+  return callStore('destroyAllOf', () => store.destroyAllOf!(userId, { ctx }), limits);
 }
