@@ -57,12 +57,18 @@ export class RequestScope {
       } catch (err) {
         // Like koa-session, a failed request still commits its changes, but never invalid ones;
         // the handler's own error is the one reported.
-        await state.flush().catch(() => undefined);
+        try {
+          await state.flush();
+        } catch {
+          // invalid edits are dropped; the handler's error wins
+        }
         state.closed = true;
         throw err;
       }
       try {
-        await state.flush();
+        // flush() is synchronous when every schema validates synchronously: no promise to wait for.
+        const pending = state.flush();
+        if (pending) await pending;
       } finally {
         state.closed = true;
       }

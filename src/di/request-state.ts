@@ -7,7 +7,7 @@ import type { Context } from 'koa';
 import { SessionStateError, SessionValidationError, type SessionFieldError } from '../core/errors';
 import { Session as EngineSession } from '../core/session';
 import type { SessionData, SessionEvent } from '../core/types';
-import { check, readData, toInstance, toPlain, type CompiledSchema } from './validate-session';
+import { check, checkSync, readData, toInstance, toJsonByKey, type CompiledSchema } from './validate-session';
 
 /** Payload of `session:invalid` when stored data fails a schema (reason `'schema'`). */
 export interface SchemaInvalidEvent extends SessionEvent<Context> {
@@ -20,10 +20,16 @@ export interface SchemaInvalidEvent extends SessionEvent<Context> {
 interface Binding {
   readonly schema: CompiledSchema;
   readonly instance: object;
-  /** Per-key JSON of the data this instance was last read from or written to. */
+  /** Per-key JSON of the data in `ctx.session` this instance was last read from or written to. */
   base: Map<string, string>;
-  /** JSON of the instance as last synced: unchanged instances are neither validated nor written. */
-  synced: string;
+  /** Per-key JSON of the instance as last synced: unchanged instances are neither validated nor written. */
+  synced: Map<string, string>;
+}
+
+/** A changed instance, with its per-key JSON. */
+interface Change {
+  readonly binding: Binding;
+  readonly json: Map<string, string>;
 }
 
 /** Keys the engine keeps for itself: never written from a schema instance. */
@@ -40,9 +46,29 @@ function perKey(data: Record<string, unknown>): Map<string, string> {
   return map;
 }
 
+function withoutReserved(json: Map<string, string>): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const [key, value] of json) if (!reserved(key)) map.set(key, value);
+  return map;
+}
+
+function sameJson(a: Map<string, string>, b: Map<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [key, json] of a) if (b.get(key) !== json) return false;
+  return true;
+}
+
 function resetInPlace(instance: object, type: new () => object): void {
   for (const key of Object.keys(instance)) Reflect.deleteProperty(instance, key);
   Object.assign(instance, new type());
+}
+
+/** What a load read before validation. */
+interface Read {
+  readonly session: (EngineSession & SessionData) | null;
+  readonly data: Record<string, unknown>;
+  readonly instance: object;
+  readonly validate: boolean;
 }
 
 /** The per-request state the decorator module keeps in its AsyncLocalStorage. */
@@ -51,6 +77,8 @@ export class RequestState {
   closed = false;
   private readonly loads = new Map<object, Promise<Binding>>();
   private readonly bound: Binding[] = [];
+  /** True while every bound schema validates synchronously: loads and flushes then need no promise. */
+  private allSync = true;
 
   constructor(
     readonly ctx: Context,
@@ -67,68 +95,119 @@ export class RequestState {
     return this.ctx.session;
   }
 
-  /** The request's live instance of `schema`, loaded and validated on first use. */
-  get<T extends object>(schema: CompiledSchema<T>): Promise<T> {
+  /**
+   * The request's live instance of `schema`, loaded and validated on first use. Synchronous
+   * (a value, or a thrown error) when every schema involved validates synchronously.
+   */
+  get<T extends object>(schema: CompiledSchema<T>): T | Promise<T> {
+    for (const binding of this.bound) if (binding.schema.type === schema.type) return binding.instance as T;
     let load = this.loads.get(schema.type);
     if (!load) {
+      if (schema.sync && this.allSync && this.loads.size === 0) {
+        this.flushSync(); // edits made through another schema's instance become visible first
+        const read = this.read(schema);
+        return this.bind(schema, read, read.validate ? checkSync(schema, read.instance) : []).instance as T;
+      }
       load = this.load(schema);
       this.loads.set(schema.type, load);
       // A failed load (e.g. rejected data) is not cached: the next caller gets the error afresh.
-      load.catch(() => this.loads.delete(schema.type));
+      load.then(
+        () => this.loads.delete(schema.type),
+        () => this.loads.delete(schema.type),
+      );
     }
     return load.then((binding) => binding.instance as T);
   }
 
   private async load(schema: CompiledSchema): Promise<Binding> {
     await this.flush(); // edits made through another schema's instance become visible first
+    const read = this.read(schema);
+    return this.bind(schema, read, read.validate ? await check(schema, read.instance) : []);
+  }
+
+  private read(schema: CompiledSchema): Read {
     const session = this.session();
-    let data = session ? readData(session.toJSON()) : {};
-    let instance = toInstance(schema, data);
-    if (session && Object.keys(data).length > 0) {
-      const errors = await check(schema, instance);
-      if (errors.length > 0) {
-        if (schema.onInvalid === 'reject') throw new SessionValidationError(schema.name, errors);
-        this.emitInvalid(schema, data, errors);
-        instance = new schema.type();
-        data = toPlain(instance);
-        this.replaceAll(session, data);
-      }
+    const data = session ? readData(session.toJSON()) : {};
+    // A new or empty session has nothing stored to validate: the instance is the schema's defaults.
+    return {
+      session,
+      data,
+      instance: toInstance(schema, data),
+      validate: session !== null && Object.keys(data).length > 0,
+    };
+  }
+
+  /** Applies the schema's policy to the load's validation errors and binds the instance. */
+  private bind(schema: CompiledSchema, { session, data, instance }: Read, errors: SessionFieldError[]): Binding {
+    let base: Map<string, string>;
+    if (session && errors.length > 0) {
+      if (schema.onInvalid === 'reject') throw new SessionValidationError(schema.name, errors);
+      this.emitInvalid(schema, data, errors);
+      instance = new schema.type();
+      base = withoutReserved(toJsonByKey(schema, instance));
+      this.replaceAll(session, base);
+    } else {
+      base = perKey(data);
     }
-    const binding: Binding = { schema, instance, base: perKey(data), synced: JSON.stringify(toPlain(instance)) };
+    const binding: Binding = { schema, instance, base, synced: toJsonByKey(schema, instance) };
     this.bound.push(binding);
+    if (!schema.sync) this.allSync = false;
     return binding;
+  }
+
+  private changes(): Change[] {
+    const changed: Change[] = [];
+    for (const binding of this.bound) {
+      const json = toJsonByKey(binding.schema, binding.instance);
+      if (!sameJson(json, binding.synced)) changed.push({ binding, json });
+    }
+    return changed;
   }
 
   /**
    * Writes every changed instance into `ctx.session`. All changed instances are validated before
    * any is written, so a failure leaves `ctx.session` (and therefore the store) untouched.
+   * Synchronous (returns nothing, or throws) when every bound schema validates synchronously.
    * @throws SessionValidationError listing the invalid fields.
    */
-  async flush(): Promise<void> {
-    const changed: Array<{ binding: Binding; plain: Record<string, unknown>; json: string }> = [];
-    for (const binding of this.bound) {
-      const plain = toPlain(binding.instance);
-      const json = JSON.stringify(plain);
-      if (json !== binding.synced) changed.push({ binding, plain, json });
+  flush(): void | Promise<void> {
+    if (this.allSync) return this.flushSync();
+    return this.flushAsync();
+  }
+
+  private flushSync(): void {
+    const changed = this.changes();
+    if (changed.length === 0) return;
+    for (const { binding } of changed) {
+      const errors = checkSync(binding.schema, binding.instance);
+      if (errors.length > 0) throw new SessionValidationError(binding.schema.name, errors);
     }
+    this.write(changed);
+  }
+
+  private async flushAsync(): Promise<void> {
+    const changed = this.changes();
     if (changed.length === 0) return;
     for (const { binding } of changed) {
       const errors = await check(binding.schema, binding.instance);
       if (errors.length > 0) throw new SessionValidationError(binding.schema.name, errors);
     }
+    this.write(changed);
+  }
+
+  private write(changed: Change[]): void {
     const session = this.session();
-    for (const entry of changed) {
-      const { binding } = entry;
+    for (const { binding, json } of changed) {
       // Validation with `whitelist` strips properties: only then is the instance read again.
-      const plain = binding.schema.validator.whitelist ? toPlain(binding.instance) : entry.plain;
-      const next = perKey(plain);
+      const all = binding.schema.validator.whitelist ? toJsonByKey(binding.schema, binding.instance) : json;
+      const next = withoutReserved(all);
       if (session) {
-        for (const [key, json] of next)
-          if (binding.base.get(key) !== json) (session as SessionData)[key] = JSON.parse(json) as unknown;
+        for (const [key, value] of next)
+          if (binding.base.get(key) !== value) (session as SessionData)[key] = JSON.parse(value) as unknown;
         for (const key of binding.base.keys()) if (!next.has(key)) Reflect.deleteProperty(session, key);
       }
       binding.base = next;
-      binding.synced = plain === entry.plain ? entry.json : JSON.stringify(plain);
+      binding.synced = all;
     }
   }
 
@@ -137,7 +216,7 @@ export class RequestState {
     for (const binding of this.bound) {
       resetInPlace(binding.instance, binding.schema.type);
       binding.base = new Map();
-      binding.synced = JSON.stringify(toPlain(binding.instance));
+      binding.synced = toJsonByKey(binding.schema, binding.instance);
     }
   }
 
@@ -146,9 +225,9 @@ export class RequestState {
     for (const key of Object.keys(session.toJSON())) Reflect.deleteProperty(session, key);
   }
 
-  private replaceAll(session: EngineSession, data: Record<string, unknown>): void {
+  private replaceAll(session: EngineSession, json: Map<string, string>): void {
     this.clearData(session);
-    for (const [key, json] of perKey(data)) (session as SessionData)[key] = JSON.parse(json) as unknown;
+    for (const [key, value] of json) (session as SessionData)[key] = JSON.parse(value) as unknown;
   }
 
   private emitInvalid(schema: CompiledSchema, value: unknown, errors: SessionFieldError[]): void {

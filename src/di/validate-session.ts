@@ -3,9 +3,17 @@
  * stored data and instances (class-transformer) and their validation (class-validator).
  */
 import { instanceToPlain, plainToInstance } from 'class-transformer';
-import { validate, type ValidationError, type ValidatorOptions } from 'class-validator';
+import {
+  getMetadataStorage,
+  validate,
+  validateSync,
+  ValidationTypes,
+  type ValidationError,
+  type ValidatorOptions,
+} from 'class-validator';
 import { SessionConfigError, type SessionFieldError } from '../core/errors';
 import { Session as EngineSession } from '../core/session';
+import { instanceJson, isPlainSchema, jsonToInstance } from './json-conversion';
 import { getSchemaOptions, type Type } from './metadata';
 
 /**
@@ -28,6 +36,10 @@ export interface CompiledSchema<T extends object = object> {
   readonly name: string;
   readonly onInvalid: 'reset' | 'reject';
   readonly validator: ValidatorOptions;
+  /** No class-transformer metadata: conversions take the compiled fast path (json-conversion.ts). */
+  readonly plain: boolean;
+  /** Every constraint is synchronous: validated with `validateSync`, without a promise per request. */
+  readonly sync: boolean;
 }
 
 // Types that can never describe a session. `Object` (interfaces, records, `any`) means "untyped".
@@ -84,13 +96,32 @@ export function compileSchema(type: unknown, where: string): CompiledSchema | un
       "Use `onInvalid: 'reset'` (the default).",
     );
   }
+  const schemaType = ctor as unknown as new () => object;
   return {
-    type: ctor as unknown as new () => object,
+    type: schemaType,
     name: ctor.name,
     onInvalid,
     // Values and targets are kept out of the errors: they would echo session data to clients.
     validator: { forbidUnknownValues: true, ...validator, validationError: { target: false, value: false } },
+    plain: isPlainSchema(schemaType),
+    sync: hasOnlySyncConstraints(schemaType),
   };
+}
+
+/**
+ * True when `validateSync` gives the same verdict as `validate` for the class: no promise
+ * validation, no nested validation (the nested class is only known from the value, per request),
+ * and no custom constraint declared `async` (class-validator's contract for constraints that
+ * return a promise). Decided once, at startup; every group and `always` setting is included.
+ */
+function hasOnlySyncConstraints(type: new () => object): boolean {
+  const storage = getMetadataStorage();
+  return storage.getTargetValidationMetadatas(type, '', true, false).every((metadata) => {
+    if (metadata.type === ValidationTypes.PROMISE_VALIDATION || metadata.type === ValidationTypes.NESTED_VALIDATION)
+      return false;
+    if (metadata.type !== ValidationTypes.CUSTOM_VALIDATION) return true;
+    return storage.getTargetValidatorConstraints(metadata.constraintCls).every((constraint) => !constraint.async);
+  });
 }
 
 /** A deep, JSON-shaped copy of stored data without prototype-polluting keys (see routing-controllers#518). */
@@ -99,11 +130,18 @@ export function readData(data: Record<string, unknown>): Record<string, unknown>
   // A reviver costs a call per value: run it only when an unsafe key can be there. JSON.stringify
   // never escapes letters or `_`, so such a key always appears in the text as `"name":`.
   if (!UNSAFE_KEY_IN_JSON.test(json)) return JSON.parse(json) as Record<string, unknown>;
-  return JSON.parse(json, (key, value: unknown) => (UNSAFE_KEYS.has(key) ? undefined : value)) as Record<string, unknown>;
+  return JSON.parse(json, (key, value: unknown) => (UNSAFE_KEYS.has(key) ? undefined : value)) as Record<
+    string,
+    unknown
+  >;
 }
 
-/** Stored data to an instance: initialisers give the defaults; `@Type` restores nested classes and Dates. */
+/**
+ * Stored data (JSON-shaped, from {@link readData}) to an instance: initialisers give the defaults;
+ * `@Type` restores nested classes and Dates.
+ */
 export function toInstance<T extends object>(schema: CompiledSchema<T>, data: Record<string, unknown>): T {
+  if (schema.plain) return jsonToInstance(schema.type, data);
   return plainToInstance(schema.type, data, { exposeDefaultValues: true });
 }
 
@@ -112,10 +150,31 @@ export function toPlain(instance: object): Record<string, unknown> {
   return instanceToPlain(instance) as Record<string, unknown>;
 }
 
+/**
+ * The JSON of each property of the instance as it would be stored (through class-transformer,
+ * or the equivalent fast path for plain schemas), `_`-prefixed and other reserved keys included.
+ */
+export function toJsonByKey(schema: CompiledSchema, instance: object): Map<string, string> {
+  const fast = schema.plain ? instanceJson(instance) : undefined;
+  if (fast) return fast;
+  const plain = toPlain(instance);
+  const map = new Map<string, string>();
+  for (const key of Object.keys(plain)) {
+    const json = JSON.stringify(plain[key]) as string | undefined;
+    if (json !== undefined) map.set(key, json);
+  }
+  return map;
+}
+
 /** Validates an instance against its schema; an empty list means valid. */
 export async function check(schema: CompiledSchema, instance: object): Promise<SessionFieldError[]> {
   const errors = await validate(instance, schema.validator);
   return errors.map(toFieldError);
+}
+
+/** {@link check} for a schema whose constraints are all synchronous (`schema.sync`). */
+export function checkSync(schema: CompiledSchema, instance: object): SessionFieldError[] {
+  return validateSync(instance, schema.validator).map(toFieldError);
 }
 
 function toFieldError(error: ValidationError): SessionFieldError {
