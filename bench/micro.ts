@@ -6,11 +6,12 @@
  * our apps also run on that commit's src/, batch for batch: the way to measure one change.
  *
  * Environment: MICRO_BATCH (requests per batch, 2000), MICRO_BATCHES (per app, 40), BENCH_ONLY
- * (regex over app ids).
+ * (regex over app ids), MICRO_ALLOC=1 (also bytes allocated per request).
  */
 import { IncomingMessage, ServerResponse, type RequestListener } from 'node:http';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
+import { GCProfiler, getHeapStatistics } from 'node:v8';
 import type { AppEnv } from './apps';
 import { checkResponse, type Expectation } from './load';
 import { SCENARIOS } from './scenarios';
@@ -47,6 +48,8 @@ interface Subject {
   cookie: string;
   expect: Expectation;
   best: number;
+  /** Fewest bytes allocated per request in a batch (MICRO_ALLOC=1). */
+  bytes: number;
 }
 
 async function subject(name: string, appsDir: string, scenarioId: string): Promise<Subject | undefined> {
@@ -69,10 +72,28 @@ async function subject(name: string, appsDir: string, scenarioId: string): Promi
     if (problem) throw new Error(`micro: ${name}: first request: ${problem}`);
     cookie = ((first.headers['set-cookie'] as string[] | undefined) ?? []).map((c) => c.split(';')[0]).join('; ');
   }
-  return { name, handler, path: scenario.path, cookie, expect: scenario.expect, best: Infinity };
+  return { name, handler, path: scenario.path, cookie, expect: scenario.expect, best: Infinity, bytes: Infinity };
+}
+
+/**
+ * Bytes allocated per request over one batch: heap growth plus what each GC freed. Deterministic
+ * where time is not, so it shows allocation savings the timing noise hides (GC is a third of a
+ * request's time in profiles).
+ */
+async function allocations(s: Subject, size: number): Promise<void> {
+  const profiler = new GCProfiler();
+  profiler.start();
+  const before = getHeapStatistics().used_heap_size;
+  for (let i = 0; i < size; i++) await inject(s.handler, s.path, s.cookie);
+  const after = getHeapStatistics().used_heap_size;
+  const { statistics } = profiler.stop();
+  let freed = 0;
+  for (const gc of statistics) freed += gc.beforeGC.heapStatistics.usedHeapSize - gc.afterGC.heapStatistics.usedHeapSize;
+  s.bytes = Math.min(s.bytes, (after - before + freed) / size);
 }
 
 async function batch(s: Subject, size: number): Promise<void> {
+  if (process.env.MICRO_ALLOC) await allocations(s, size);
   const start = process.hrtime.bigint();
   for (let i = 0; i < size; i++) {
     const reply = await inject(s.handler, s.path, s.cookie);
@@ -113,6 +134,9 @@ export async function micro({ build, before }: { build: string; before?: string 
   }
   for (let i = 0; i < batches; i++) for (const s of subjects) await batch(s, size);
   console.log(`\nfastest of ${batches} batches of ${size} requests, µs per request (in-process, no sockets):\n`);
-  for (const s of subjects) console.log(`${s.name.padEnd(44)} ${s.best.toFixed(2).padStart(7)}`);
+  for (const s of subjects) {
+    const bytes = process.env.MICRO_ALLOC ? `  ${Math.round(s.bytes).toString().padStart(6)} B/request` : '';
+    console.log(`${s.name.padEnd(44)} ${s.best.toFixed(2).padStart(7)}${bytes}`);
+  }
   return 0;
 }

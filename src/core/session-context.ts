@@ -35,7 +35,8 @@ export interface RequestPort<Ctx> {
   now(): number;
 }
 
-function ignore(): void {}
+const NO_OPTIONS: CommitOptions = {};
+const SETTLED = Promise.resolve();
 
 /**
  * One request's session lifecycle: load (lazily in cookie mode, eagerly with a store), hand out
@@ -58,8 +59,10 @@ export class SessionContext<Ctx> implements SessionHost {
   /** Set when the store failed and `onStoreError: 'continue'`: the session is never saved. */
   private unsaved = false;
   private preloaded = false;
-  /** The last commit in flight: commits are serialised (see {@link commit}). */
-  private commitQueue: Promise<void> = Promise.resolve();
+  /** The last commit queued: commits are serialised (see {@link commit}). */
+  private commitQueue: Promise<void> | undefined;
+  /** Commits queued and not settled yet: while there are none, the auto-commit runs inline. */
+  private pendingCommits = 0;
   /** The cookie was opened by an older `encrypt` key: it is re-sealed on this request's commit. */
   private sealedByOldKey = false;
   private currentMaxAge: MaxAge | undefined;
@@ -283,38 +286,51 @@ export class SessionContext<Ctx> implements SessionHost {
    * setting headers after the response was sent.
    */
   commit(options: CommitOptions = {}): Promise<void> {
-    const run = this.commitQueue.then(() => this.commitNow(options));
-    this.commitQueue = run.then(ignore, ignore);
+    this.pendingCommits++;
+    const settle = (): void => {
+      this.pendingCommits--;
+    };
+    const run = (this.commitQueue ?? SETTLED).then(() => this.commitNow(options));
+    this.commitQueue = run.then(settle, settle);
     return run;
   }
 
-  private async commitNow({ save = false, regenerate = false }: CommitOptions): Promise<void> {
+  /**
+   * The middleware's auto-commit. With no commit queued it runs inline, and in cookie mode without
+   * a `beforeSave` hook it completes synchronously (`undefined`): no promise chain on the hot path.
+   * Otherwise it queues behind the pending ones, as {@link commit}. May throw synchronously.
+   */
+  autoCommit(): void | Promise<void> {
+    return this.pendingCommits === 0 ? this.commitNow(NO_OPTIONS) : this.commit();
+  }
+
+  /** One commit; synchronous (returns `undefined`) unless a store or the `beforeSave` hook is involved. */
+  private commitNow({ save = false, regenerate = false }: CommitOptions): void | Promise<void> {
     const session = this.session;
     if (session === undefined || this.unsaved) return;
-    if (session === null) {
-      await this.remove();
-      return;
-    }
+    if (session === null) return this.remove();
     if (regenerate) {
       // Fixation defence: the new record is written before the old one is destroyed.
       if (this.store) this.retireKey();
       this.created = undefined;
       this.prevValues = undefined;
     }
-    let data = session.toJSON();
-    let json = JSON.stringify(data);
+    const data = session.toJSON();
+    const json = JSON.stringify(data);
     const reason: SaveReason | null =
       save || regenerate || session._requireSave ? 'force' : this.saveReason(session, json);
-    if (reason) {
-      if (this.opts.beforeSave) {
-        await this.opts.beforeSave(this.port.ctx, session as SessionData);
-        // The hook may have changed the session.
-        data = session.toJSON();
-        json = JSON.stringify(data);
-      }
-      await this.save(session, reason, data, json);
-    }
-    if (this.staleKeys.length > 0) await this.destroyStale();
+    if (!reason) return this.destroyStaleIfAny();
+    if (this.opts.beforeSave) return this.saveAfterHook(session, reason);
+    const saving = this.save(session, reason, data, json);
+    return saving ? saving.then(() => this.destroyStaleIfAny()) : this.destroyStaleIfAny();
+  }
+
+  private async saveAfterHook(session: Session, reason: SaveReason): Promise<void> {
+    await this.opts.beforeSave!(this.port.ctx, session as SessionData);
+    // The hook may have changed the session.
+    const data = session.toJSON();
+    await this.save(session, reason, data, JSON.stringify(data));
+    await this.destroyStaleIfAny();
   }
 
   private saveReason(session: Session, json: string): SaveReason | null {
@@ -336,8 +352,11 @@ export class SessionContext<Ctx> implements SessionHost {
     return null;
   }
 
-  /** Writes `data` (the session's toJSON(), whose JSON is `json`) to the cookie and/or the store. */
-  private async save(session: Session, reason: SaveReason, data: SessionData, json: string): Promise<void> {
+  /**
+   * Writes `data` (the session's toJSON(), whose JSON is `json`) to the cookie and/or the store;
+   * synchronous in cookie mode.
+   */
+  private save(session: Session, reason: SaveReason, data: SessionData, json: string): void | Promise<void> {
     const { opts, port } = this;
     const now = port.now();
     // Object.assign, not a spread: the bookkeeping fields are added next (see cookieAttributes).
@@ -358,13 +377,19 @@ export class SessionContext<Ctx> implements SessionHost {
     }
     if (opts.absoluteTimeout !== undefined) payload._created = this.created ??= now;
     if (this.store) {
-      await this.saveToStore(payload, data, ttl, reason);
-      const key = this.externalKey!;
-      if (opts.externalKey) opts.externalKey.set(port.ctx, key);
-      else this.writeCookie(key, cookieMaxAge, now);
-    } else {
-      this.writeCookie(encodePayload(payload, json, opts.encode), cookieMaxAge, now);
+      return this.saveToStore(payload, data, ttl, reason).then(() => {
+        const key = this.externalKey!;
+        if (opts.externalKey) opts.externalKey.set(port.ctx, key);
+        else this.writeCookie(key, cookieMaxAge, now);
+        this.saved(session, payload, json);
+      });
     }
+    this.writeCookie(encodePayload(payload, json, opts.encode), cookieMaxAge, now);
+    this.saved(session, payload, json);
+  }
+
+  /** The bookkeeping after a write: the new expiry and the baseline of the next change check. */
+  private saved(session: Session, payload: SessionPayload, json: string): void {
     session._expire = payload._expire;
     session._requireSave = false;
     this.prevJson = json;
@@ -392,12 +417,19 @@ export class SessionContext<Ctx> implements SessionHost {
     if (this.prevValues) this.prevValues = snapshot(data);
   }
 
-  private async remove(): Promise<void> {
-    if (this.store) {
-      this.retireKey();
-      await this.destroyStale();
-    }
+  /** Clears the cookie, after destroying the store record (store mode). */
+  private remove(): void | Promise<void> {
+    if (!this.store) return this.clearCookie();
+    this.retireKey();
+    return this.destroyStale().then(() => this.clearCookie());
+  }
+
+  private clearCookie(): void {
     this.port.jar.set(this.opts.key, '', this.cookieAttributes(undefined), this.opts.signed);
+  }
+
+  private destroyStaleIfAny(): Promise<void> | undefined {
+    return this.staleKeys.length > 0 ? this.destroyStale() : undefined;
   }
 
   private async destroyStale(): Promise<void> {

@@ -124,7 +124,11 @@ export function createSession(opts: KoaSessionOptions | Koa, app?: Koa | KoaSess
     try {
       await next();
     } finally {
-      if (config.autoCommit) await sess.commit();
+      if (config.autoCommit) {
+        // Synchronous in cookie mode: only a store or a hook leaves a promise to await.
+        const committing = sess.autoCommit();
+        if (committing) await committing;
+      }
     }
   };
 }
