@@ -66,17 +66,39 @@ function compileHandler(ctrl: Type, instance: object, handler: string | symbol, 
   for (const param of params)
     extractors[param.index] = extractor(param, types[param.index], scope, `${name} parameter ${param.index}`);
 
-  return async function route(ctx: Context): Promise<void> {
+  const call = fn as (...a: unknown[]) => unknown;
+  // Not an async function: a request whose arguments and handler are synchronous (the usual case,
+  // typed sessions included) creates no promise here. Koa's compose turns a throw into a rejection.
+  return function route(ctx: Context): Promise<void> | void {
     const args = new Array<unknown>(argc);
     for (let i = 0; i < argc; i++) {
       const value = extractors[i]!(ctx);
+      if (value instanceof Promise) return finishAsync(ctx, args, i, value);
+      args[i] = value;
+    }
+    return answer(ctx, call.apply(instance, args));
+  };
+
+  async function finishAsync(ctx: Context, args: unknown[], from: number, pending: Promise<unknown>): Promise<void> {
+    args[from] = await pending;
+    for (let i = from + 1; i < argc; i++) {
+      const value = extractors[i]!(ctx);
       args[i] = value instanceof Promise ? await value : value;
     }
-    const result: unknown = await (fn as (...a: unknown[]) => unknown).apply(instance, args);
-    if (result !== undefined) ctx.body = result;
-    // A handler that returns nothing answers 204, not Koa's default 404.
-    else if (ctx.body == null && ctx.status === 404) ctx.status = 204;
-  };
+    await answer(ctx, call.apply(instance, args));
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/** Turns a handler's result (or what it resolves to) into the response. */
+function answer(ctx: Context, result: unknown): Promise<void> | void {
+  if (isThenable(result)) return Promise.resolve(result).then((value) => answer(ctx, value));
+  if (result !== undefined) ctx.body = result;
+  // A handler that returns nothing answers 204, not Koa's default 404.
+  else if (ctx.body == null && ctx.status === 404) ctx.status = 204;
 }
 
 /** Resolves each controller once (from the app's container) and registers its routes. */
