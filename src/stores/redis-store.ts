@@ -17,6 +17,16 @@ const SCRIPTS = {
   ktsSessionIndex: INDEX_SCRIPT,
 } as const;
 
+/** A record as read: `null` when absent, `undefined` when it is not JSON (as koa-redis). */
+function parseRecord(raw: string | null): SessionPayload | null | undefined {
+  if (raw === null) return null;
+  try {
+    return safeJsonParse(raw) as SessionPayload;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Client events the store re-emits, as koa-redis does (`error` only when someone listens). */
 const FORWARDED = ['connect', 'ready', 'close', 'reconnecting', 'end'] as const;
 
@@ -49,6 +59,8 @@ export class RedisStore extends EventEmitter implements SessionStore {
   private readonly indexPrefix: string;
   private readonly readyTimeout: number;
   private readyWait: Promise<void> | undefined;
+  /** The Lua commands, bound to the client once (not a bind per call). */
+  private readonly scripts = {} as Record<keyof typeof SCRIPTS, Script>;
 
   /** @throws SessionConfigError for invalid options. */
   constructor(options?: RedisStoreOptions) {
@@ -61,7 +73,11 @@ export class RedisStore extends EventEmitter implements SessionStore {
     this.userField = resolved.userField;
     this.indexPrefix = resolved.indexPrefix;
     this.readyTimeout = resolved.readyTimeout;
-    for (const [name, lua] of Object.entries(SCRIPTS)) this.client.defineCommand(name, { numberOfKeys: 1, lua });
+    for (const [name, lua] of Object.entries(SCRIPTS) as Array<[keyof typeof SCRIPTS, string]>) {
+      this.client.defineCommand(name, { numberOfKeys: 1, lua });
+      const command = (this.client as unknown as Record<string, Script>)[name]!;
+      this.scripts[name] = command.bind(this.client);
+    }
     for (const name of FORWARDED) this.client.on(name, (...args: unknown[]) => this.emit(name, ...args));
     // Connection errors surface per request (a SessionStoreError); re-emit only to listeners, so an
     // unobserved outage never crashes the process with an unhandled 'error' event.
@@ -76,15 +92,10 @@ export class RedisStore extends EventEmitter implements SessionStore {
   }
 
   /** The session record, or `null` when absent; `undefined` when it is not JSON (as koa-redis). */
-  async get(sid: string): Promise<SessionPayload | null | undefined> {
-    await this.ready();
-    const raw = await this.client.get(this.key(sid));
-    if (raw === null) return null;
-    try {
-      return safeJsonParse(raw) as SessionPayload;
-    } catch {
-      return undefined;
-    }
+  get(sid: string): Promise<SessionPayload | null | undefined> {
+    // A ready client (the usual case) is asked at once, without an async hop through ready().
+    if (this.client.status !== 'ready') return (this.ready() ?? Promise.resolve()).then(() => this.get(sid));
+    return this.client.get(this.key(sid)).then(parseRecord);
   }
 
   /** Writes the whole record with a TTL (and indexes it under its user first, if any). */
@@ -190,21 +201,20 @@ export class RedisStore extends EventEmitter implements SessionStore {
   }
 
   private script(name: keyof typeof SCRIPTS): Script {
-    const fn = (this.client as unknown as Record<string, Script>)[name]!;
-    return fn.bind(this.client);
+    return this.scripts[name];
   }
 
   /**
    * Waits (at most `readyTimeout`) for a connecting client; fails at once while reconnecting, so a
    * Redis outage answers quickly and no command is queued to run late, after the request gave up.
    */
-  private async ready(): Promise<void> {
+  private ready(): Promise<void> | undefined {
     const client = this.client;
     const status = client.status;
-    if (status === 'ready') return;
+    if (status === 'ready') return undefined;
     if (status === 'wait') client.connect().catch(() => undefined);
     else if (status !== 'connecting' && status !== 'connect') {
-      throw new Error(`koa-typed-session: Redis is not connected (client status "${status}")`);
+      return Promise.reject(new Error(`koa-typed-session: Redis is not connected (client status "${status}")`));
     }
     // One wait shared by every call (no listener pile-up when many requests arrive at startup).
     this.readyWait ??= new Promise<void>((resolve, reject) => {
@@ -225,6 +235,6 @@ export class RedisStore extends EventEmitter implements SessionStore {
       client.on('ready', onReady);
       client.on('end', onEnd);
     });
-    await this.readyWait;
+    return this.readyWait;
   }
 }
