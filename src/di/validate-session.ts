@@ -3,6 +3,7 @@
  * stored data and instances (class-transformer) and their validation (class-validator).
  */
 import { instanceToPlain, plainToInstance } from 'class-transformer';
+import * as classValidator from 'class-validator';
 import {
   getMetadataStorage,
   validate,
@@ -120,9 +121,18 @@ function hasOnlySyncConstraints(type: new () => object): boolean {
     if (metadata.type === ValidationTypes.PROMISE_VALIDATION || metadata.type === ValidationTypes.NESTED_VALIDATION)
       return false;
     if (metadata.type !== ValidationTypes.CUSTOM_VALIDATION) return true;
-    return storage.getTargetValidatorConstraints(metadata.constraintCls).every((constraint) => !constraint.async);
+    return storage
+      .getTargetValidatorConstraints(metadata.constraintCls)
+      .every((constraint) => !constraint.async && BUILT_IN_CONSTRAINTS.has(constraint.name));
   });
 }
+
+/**
+ * The names of class-validator's own constraints (its exported name constants: 'isInt', 'min', ...).
+ * A user-defined constraint may return a promise without declaring `async`, which `validate` awaits
+ * but `validateSync` would count as passing: only built-in constraints take the synchronous path.
+ */
+const BUILT_IN_CONSTRAINTS = new Set(Object.values(classValidator).filter((value) => typeof value === 'string'));
 
 /** A deep, JSON-shaped copy of stored data without prototype-polluting keys (see routing-controllers#518). */
 export function readData(data: Record<string, unknown>): Record<string, unknown> {
