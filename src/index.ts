@@ -23,6 +23,7 @@ export {
   SessionCookieError,
   SessionStateError,
   SessionValidationError,
+  RequestValidationError,
 } from './core/errors';
 export type { SessionFieldError } from './core/errors';
 export { encodeBase64Json, decodeBase64Json } from './core/codec';

@@ -92,3 +92,23 @@ export class SessionValidationError extends SessionError {
     this.errors = errors;
   }
 }
+
+/**
+ * A request's body, query or route parameters failed the class-validator schema of a `@Body()`,
+ * `@Query()` or `@Param()` parameter (decorator module). A 400 whose message lists the fields.
+ */
+export class RequestValidationError extends SessionError {
+  /** The invalid fields. */
+  readonly errors: SessionFieldError[];
+
+  constructor(source: 'body' | 'query' | 'param', schema: string, errors: SessionFieldError[]) {
+    const fields = errors.map((e) => e.property).join(', ');
+    super(
+      `koa-typed-session: the request ${source === 'param' ? 'parameters' : source} do not match ${schema} (invalid: ${fields}).`,
+      'ERR_REQUEST_VALIDATION',
+      400,
+      true,
+    );
+    this.errors = errors;
+  }
+}

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Context, Middleware } from 'koa';
-import { SessionError, SessionValidationError, type SessionFieldError } from '../core/errors';
+import { RequestValidationError, SessionError, SessionValidationError, type SessionFieldError } from '../core/errors';
 
 /** The JSON body of an error response from an app built by createApp. */
 export interface ErrorBody {
@@ -45,7 +45,7 @@ export function toErrorResponse(error: unknown): {
   const code =
     error instanceof SessionError ? error.code : typeof err.code === 'string' && expose ? err.code : undefined;
   const body = bodyFor(status, message, code);
-  if (error instanceof SessionValidationError) body.errors = error.errors;
+  if (error instanceof SessionValidationError || error instanceof RequestValidationError) body.errors = error.errors;
   const headers =
     typeof err.headers === 'object' && err.headers !== null
       ? (err.headers as Record<string, string | string[]>)

@@ -9,11 +9,18 @@ import type { DependencyContainer } from 'tsyringe';
 import { SessionConfigError } from '../core/errors';
 import { getControllerPrefix, getParams, getParamTypes, getRoutes, type ParamMetadata, type Type } from './metadata';
 import type { RequestScope } from './request-scope';
+import { compileDtoPipe } from './validate-request';
 
 /** Produces one argument of a handler from the request. */
 type Extractor = (ctx: Context) => unknown;
 
 const none: Extractor = () => undefined;
+
+const readers: Record<'body' | 'query' | 'param', Extractor> = {
+  body: (ctx) => (ctx.request as { body?: unknown }).body,
+  query: (ctx) => ctx.query,
+  param: (ctx) => (ctx as { params?: unknown }).params ?? {},
+};
 
 function pick(source: unknown, name: string | undefined): unknown {
   if (name === undefined) return source;
@@ -29,11 +36,15 @@ export function joinPath(prefix: string, path: string): string {
 function extractor(param: ParamMetadata, paramType: unknown, scope: RequestScope, where: string): Extractor {
   switch (param.kind) {
     case 'body':
-      return (ctx) => pick((ctx.request as { body?: unknown }).body, param.name);
     case 'query':
-      return (ctx) => pick(ctx.query, param.name);
-    case 'param':
-      return (ctx) => pick((ctx as { params?: unknown }).params ?? {}, param.name);
+    case 'param': {
+      const read = readers[param.kind];
+      const whole = param.name === undefined;
+      // A whole body/query/params typed with a validated class goes through its DTO pipe.
+      const pipe = whole ? compileDtoPipe(paramType, param.kind) : undefined;
+      if (pipe) return (ctx) => pipe(read(ctx));
+      return (ctx) => pick(read(ctx), param.name);
+    }
     case 'ctx':
       return (ctx) => ctx;
     case 'session': {

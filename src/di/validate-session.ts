@@ -187,7 +187,8 @@ export function checkSync(schema: CompiledSchema, instance: object): SessionFiel
   return validateSync(instance, schema.validator).map(toFieldError);
 }
 
-function toFieldError(error: ValidationError): SessionFieldError {
+/** A class-validator error as a plain, serialisable field error. */
+export function toFieldError(error: ValidationError): SessionFieldError {
   const field: SessionFieldError = { property: error.property, constraints: { ...error.constraints } };
   if (error.children?.length) field.children = error.children.map(toFieldError);
   return field;
