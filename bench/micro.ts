@@ -55,12 +55,7 @@ interface Subject {
   bytes: number;
 }
 
-async function subject(
-  name: string,
-  appsDir: string,
-  scenarioId: string,
-  env: AppEnv,
-): Promise<Subject | undefined> {
+async function subject(name: string, appsDir: string, scenarioId: string, env: AppEnv): Promise<Subject | undefined> {
   const scenario = SCENARIOS.find((s) => s.id === scenarioId)!;
   const { APPS } = (await import(join(appsDir, 'index.js'))) as {
     APPS: Record<string, (env: AppEnv) => Promise<{ callback(): RequestListener }>>;
@@ -80,7 +75,16 @@ async function subject(
     if (problem) throw new Error(`micro: ${name}: first request: ${problem}`);
     cookie = ((first.headers['set-cookie'] as string[] | undefined) ?? []).map((c) => c.split(';')[0]).join('; ');
   }
-  return { name, handler, path: scenario.path, cookie, expect: scenario.expect, best: Infinity, cpu: Infinity, bytes: Infinity };
+  return {
+    name,
+    handler,
+    path: scenario.path,
+    cookie,
+    expect: scenario.expect,
+    best: Infinity,
+    cpu: Infinity,
+    bytes: Infinity,
+  };
 }
 
 /**
@@ -96,7 +100,8 @@ async function allocations(s: Subject, size: number): Promise<void> {
   const after = getHeapStatistics().used_heap_size;
   const { statistics } = profiler.stop();
   let freed = 0;
-  for (const gc of statistics) freed += gc.beforeGC.heapStatistics.usedHeapSize - gc.afterGC.heapStatistics.usedHeapSize;
+  for (const gc of statistics)
+    freed += gc.beforeGC.heapStatistics.usedHeapSize - gc.afterGC.heapStatistics.usedHeapSize;
   s.bytes = Math.min(s.bytes, (after - before + freed) / size);
 }
 

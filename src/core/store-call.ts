@@ -20,7 +20,7 @@ export function callStore<T>(
   call: () => T,
   limits: { readonly storeTimeout: number; readonly storeErrorStatus: number },
 ): Promise<Awaited<T>> {
-  const wrap = (err: unknown): unknown =>
+  const wrap = (err: unknown): Error =>
     err instanceof SessionError ? err : new SessionStoreError(operation, err, limits.storeErrorStatus);
   let answer: T;
   try {
