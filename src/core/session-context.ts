@@ -161,6 +161,8 @@ export class SessionContext<Ctx> implements SessionHost {
       this.port.emit('session:error', { key, value: undefined, ctx: this.port.ctx, reason: 'store-get', errors: err });
       this.unsaved = true;
       await this.createFresh();
+      // The record may still exist: a logout (`ctx.session = null`) must still destroy it.
+      this.persistedKey = key;
       return;
     }
     if (!(await this.accept(data, key))) {
@@ -307,8 +309,10 @@ export class SessionContext<Ctx> implements SessionHost {
   /** One commit; synchronous (returns `undefined`) unless a store or the `beforeSave` hook is involved. */
   private commitNow({ save = false, regenerate = false }: CommitOptions): void | Promise<void> {
     const session = this.session;
-    if (session === undefined || this.unsaved) return;
+    if (session === undefined) return;
+    // A removal is attempted even when the store failed to load: a logout must not look done when it is not.
     if (session === null) return this.remove();
+    if (this.unsaved) return;
     if (regenerate) {
       // Fixation defence: the new record is written before the old one is destroyed.
       if (this.store) this.retireKey();

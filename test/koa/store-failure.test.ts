@@ -127,6 +127,28 @@ describe('store failures', () => {
     expect(events[0]!.payload.errors).toBeInstanceOf(SessionStoreError);
   });
 
+  it("onStoreError: 'continue': a logout while get fails still destroys the record and clears the cookie", async () => {
+    const { store, cookie } = await seeded();
+    store.broken = { op: 'get', how: 'reject' };
+    const { app: a } = app(store, { onStoreError: 'continue' });
+    const res = await request(a.callback()).get('/null').set('Cookie', cookie).expect(200, 'gone');
+    expect(setCookies(res)).toEqual([expect.stringMatching(/^koa\.sess=;/), expect.stringMatching(/^koa\.sess\.sig=/)]);
+    expect(store.data.size).toBe(0);
+  });
+
+  it("onStoreError: 'continue': a logout while the whole store is down fails with 503, not a false success", async () => {
+    const { store, cookie, snapshot } = await seeded();
+    store.broken = { op: 'get', how: 'reject' };
+    store.destroy = () => {
+      throw new Error('destroy exploded');
+    };
+    const { app: a, errors } = app(store, { onStoreError: 'continue' });
+    const res = await request(a.callback()).get('/null').set('Cookie', cookie).expect(503);
+    expect(setCookies(res)).toEqual([]);
+    expect(JSON.stringify([...store.data])).toBe(snapshot);
+    expect(errors[0]).toBeInstanceOf(SessionStoreError);
+  });
+
   it("onStoreError: 'continue' on set: the response succeeds, session:error emitted", async () => {
     const { store, cookie, snapshot } = await seeded();
     store.broken = { op: 'set', how: 'throw' };
