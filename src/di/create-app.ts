@@ -44,6 +44,17 @@ export type DecoratedApp = Koa & {
   readonly container: DependencyContainer;
 };
 
+const OPTION_NAMES = new Set([
+  'keys',
+  'imports',
+  'controllers',
+  'providers',
+  'container',
+  'proxy',
+  'bodyParser',
+  'middleware',
+]);
+
 interface Plan {
   options: CreateAppOptions;
   container: DependencyContainer;
@@ -59,7 +70,26 @@ function prepare(options: CreateAppOptions): Plan {
       'Call `createApp({ keys, imports, controllers })`.',
     );
   }
+  for (const name of Object.keys(options)) {
+    if (!OPTION_NAMES.has(name)) {
+      throw new SessionConfigError(
+        name,
+        'is not an option of createApp()',
+        `Check the spelling; the options are ${[...OPTION_NAMES].join(', ')}.`,
+      );
+    }
+  }
   const imports = options.imports ?? [];
+  for (const module of imports as unknown[]) {
+    const candidate = module as Partial<AppModule> | null;
+    if (typeof candidate?.register !== 'function') {
+      throw new SessionConfigError(
+        'imports',
+        `must contain modules, got ${typeof module === 'function' ? `the function ${module.name}` : String(module)}`,
+        'Call the module: `imports: [SessionModule.forRoot({ ... })]`.',
+      );
+    }
+  }
   if (imports.filter((m) => m.name === 'SessionModule').length > 1) {
     throw new SessionConfigError(
       'imports',

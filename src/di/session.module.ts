@@ -32,6 +32,13 @@ export interface SessionModuleAsyncOptions {
  * createApp: nothing is registered when a file is imported.
  */
 function registerSessionModule(container: DependencyContainer, options: SessionModuleOptions): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new SessionConfigError(
+      'SessionModule',
+      `needs an options object, got ${String(options)}`,
+      'Pass `SessionModule.forRoot({ ... })`, or return an options object from `useFactory`.',
+    );
+  }
   let resolved = options;
   if (
     options.store === undefined &&
@@ -78,6 +85,13 @@ export const SessionModule = {
         'useFactory',
         'of SessionModule.forRootAsync() must be a function',
         'Pass `useFactory: (...deps) => options` (it may be async).',
+      );
+    }
+    if (!Array.isArray(inject)) {
+      throw new SessionConfigError(
+        'inject',
+        'of SessionModule.forRootAsync() must be an array of tokens',
+        'For example `inject: [SecretsService]`.',
       );
     }
     return {

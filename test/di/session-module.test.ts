@@ -142,6 +142,33 @@ describe('SessionModule and SessionConfig', () => {
     expectConfigError(() => SessionModule.forRootAsync({} as never), 'useFactory', /must be a function/);
   });
 
+  it('rejects a forRootAsync whose inject is not an array, or whose factory returns no options', async () => {
+    expectConfigError(
+      () => SessionModule.forRootAsync({ inject: SecretsService as never, useFactory: () => ({}) }),
+      'inject',
+      /must be an array/,
+    );
+    await expect(
+      createAppAsync({
+        keys: ['k'],
+        imports: [SessionModule.forRootAsync({ useFactory: async () => undefined as never })],
+      }),
+    ).rejects.toMatchObject({ name: 'SessionConfigError', option: 'SessionModule', message: /useFactory/ });
+  });
+
+  it('rejects an import that is not a module (SessionModule without forRoot) and unknown createApp options', () => {
+    expectConfigError(
+      () => createApp({ keys: ['k'], imports: [SessionModule as never], controllers: [CountController] }),
+      'imports',
+      /SessionModule\.forRoot/,
+    );
+    expectConfigError(
+      () => createApp({ keys: ['k'], imports: [SessionModule.forRoot()], controller: [CountController] } as never),
+      'controller',
+      /not an option of createApp/,
+    );
+  });
+
   it('rejects invalid options from forRootAsync when the app is created', async () => {
     await expect(
       createAppAsync({
