@@ -14,6 +14,13 @@ export interface MemoryStoreOptions {
   userField?: string;
 }
 
+const OPTION_NAMES = ['maxEntries', 'sessionTtl', 'now', 'userField'];
+
+/** Same form as the maxEntries/userField messages: `koa-typed-session: MemoryStore <option> <problem>. <fix>` */
+function configError(option: string, problem: string, fix: string): never {
+  throw new RangeError(`koa-typed-session: MemoryStore ${option} ${problem}. ${fix}`);
+}
+
 interface Entry {
   json: string;
   expires: number;
@@ -41,19 +48,44 @@ export class MemoryStore implements SessionStore {
   /** user id -> keys of that user's sessions (only with `userField`). */
   private readonly users = new Map<string, Set<string>>();
 
+  /** @throws RangeError for invalid options (an unknown name, a bad value). */
   constructor(options: MemoryStoreOptions = {}) {
+    if (typeof options !== 'object' || options === null) {
+      configError(
+        'options',
+        `must be an object, got ${String(options)}`,
+        'For example `new MemoryStore({ maxEntries: 50_000 })`.',
+      );
+    }
+    for (const name of Object.keys(options)) {
+      if (!OPTION_NAMES.includes(name))
+        configError(name, 'is not a known option', `Use one of: ${OPTION_NAMES.join(', ')}.`);
+    }
     this.maxEntries = options.maxEntries ?? 10_000;
     this.sessionTtl = options.sessionTtl ?? 86_400_000;
     this.now = options.now ?? Date.now;
     this.userField = options.userField;
     if (!Number.isInteger(this.maxEntries) || this.maxEntries < 1) {
-      throw new RangeError(
-        `koa-typed-session: MemoryStore maxEntries must be a positive integer, got ${String(options.maxEntries)}.`,
+      configError(
+        'maxEntries',
+        `must be a positive integer, got ${String(options.maxEntries)}`,
+        'For example `maxEntries: 10_000`.',
       );
     }
+    if (typeof this.sessionTtl !== 'number' || !Number.isFinite(this.sessionTtl) || this.sessionTtl <= 0) {
+      configError(
+        'sessionTtl',
+        `must be a positive number of milliseconds, got ${String(options.sessionTtl)}`,
+        'For example `sessionTtl: 86_400_000` (one day).',
+      );
+    }
+    if (typeof this.now !== 'function')
+      configError('now', `must be a function, got ${String(options.now)}`, 'Remove it to use `Date.now`.');
     if (this.userField !== undefined && (typeof this.userField !== 'string' || this.userField === '')) {
-      throw new RangeError(
-        `koa-typed-session: MemoryStore userField must be a non-empty string, got ${String(options.userField)}.`,
+      configError(
+        'userField',
+        `must be a non-empty string, got ${String(options.userField)}`,
+        "For example `userField: 'userId'`.",
       );
     }
   }

@@ -90,6 +90,13 @@ function isClient(value: unknown): value is Redis | Cluster {
 
 /** Validates the options and creates the client when none was given. @throws SessionConfigError */
 export function resolveRedisStoreOptions(input: RedisStoreOptions | undefined): ResolvedRedisStoreOptions {
+  if (input !== undefined && (typeof input !== 'object' || input === null)) {
+    fail(
+      'options',
+      `must be an object, got ${String(input)}`,
+      "For example `new RedisStore({ url: 'redis://127.0.0.1:6379' })`.",
+    );
+  }
   const opts: Record<string, unknown> = { ...(input ?? {}) };
   const known = [
     'client',
@@ -109,7 +116,8 @@ export function resolveRedisStoreOptions(input: RedisStoreOptions | undefined): 
   const userField = optionalString(opts.userField, 'userField', 'userId');
   if (userField === '') fail('userField', 'must not be empty', "For example `userField: 'userId'`.");
   const indexPrefix = optionalString(opts.indexPrefix, 'indexPrefix', 'sess-user:') ?? `${prefix}user:`;
-  const sessionTtl = positive(opts.sessionTtl, 'sessionTtl', 86_400_000);
+  // Redis's PX takes whole milliseconds.
+  const sessionTtl = Math.ceil(positive(opts.sessionTtl, 'sessionTtl', 86_400_000));
   const readyTimeout = positive(opts.readyTimeout, 'readyTimeout', 1000);
   const url = optionalString(opts.url, 'url', 'redis://127.0.0.1:6379');
   const given = [opts.client, url ?? opts.redis, opts.cluster].filter((v) => v !== undefined).length;
@@ -119,6 +127,9 @@ export function resolveRedisStoreOptions(input: RedisStoreOptions | undefined): 
       'was given together with url/redis or cluster',
       'Pass either a client, or connection options, not both.',
     );
+  if (opts.redis !== undefined && (typeof opts.redis !== 'object' || opts.redis === null)) {
+    fail('redis', `must be an ioredis options object, got ${typeof opts.redis}`, 'Pass a URL as `url` instead.');
+  }
   let client: Redis | Cluster;
   if (opts.client !== undefined) {
     if (!isClient(opts.client))

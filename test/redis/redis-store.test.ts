@@ -119,6 +119,19 @@ describe('RedisStore: the store contract on a real redis-server', () => {
     expect(() => new RedisStore({ client: raw, url: redis.url })).toThrow(/either a client/);
   });
 
+  it('rejects a URL string as the options or as `redis` (ioredis would silently connect to localhost)', () => {
+    expect(() => new RedisStore(redis.url as never)).toThrow(/RedisStore\.options` must be an object/);
+    expect(() => new RedisStore({ redis: redis.url as never })).toThrow(
+      /RedisStore\.redis` must be an ioredis options object/,
+    );
+  });
+
+  it('writes a fractional sessionTtl as whole milliseconds (PX takes integers)', async () => {
+    const fractional = new RedisStore({ client: raw, prefix, sessionTtl: 60_000.5 });
+    await fractional.set('frac', { a: 1, _session: true }, 'session');
+    expect(await raw.pttl(`${prefix}frac`)).toBeGreaterThan(59_000);
+  });
+
   it('waits for a client that is still connecting, with one shared wait for a burst of calls', async () => {
     const fresh = new RedisStore({ url: redis.url, prefix });
     try {

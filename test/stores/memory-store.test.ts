@@ -65,4 +65,15 @@ describe('MemoryStore', () => {
     expect(() => new MemoryStore({ userField: '' })).toThrow(/userField/);
     expect(() => new MemoryStore().destroyAllOf('ann')).toThrow(SessionConfigError);
   });
+
+  it('rejects every bad option with an error naming it, unknown names included', () => {
+    const cases: Array<[unknown, RegExp]> = [
+      [{ sessionTtl: -1 }, /^koa-typed-session: MemoryStore sessionTtl must be a positive number/],
+      [{ sessionTtl: 'long' }, /^koa-typed-session: MemoryStore sessionTtl must be a positive number/],
+      [{ now: 5 }, /^koa-typed-session: MemoryStore now must be a function/],
+      [{ maxEntrie: 5 }, /^koa-typed-session: MemoryStore maxEntrie is not a known option\. Use one of/],
+      ['big', /^koa-typed-session: MemoryStore options must be an object/],
+    ];
+    for (const [options, message] of cases) expect(() => new MemoryStore(options as never)).toThrow(message);
+  });
 });
