@@ -129,7 +129,10 @@ export class SessionContext<Ctx> implements SessionHost {
       return;
     }
     if (typeof value !== 'object' || value === undefined) {
-      throw new Error('this.session can only be set as null or an object.');
+      throw new SessionStateError(
+        `ctx.session can only be set as null or an object, got ${typeof value}. ` +
+          'Assign `null` to end the session, or an object to replace its data.',
+      );
     }
     if (this.session === null && this.store) {
       // koa-session would save the new data under the old id (a fixation risk): take a new one.

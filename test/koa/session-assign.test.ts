@@ -85,7 +85,14 @@ describe('cookie mode: assigning ctx.session', () => {
     app.use((ctx) => {
       (ctx as unknown as { session: unknown }).session = value;
     });
+    const errors: Error[] = [];
+    app.on('error', (err: Error) => errors.push(err));
     const res = await request(app.callback()).get('/').expect(500);
     expect(res.text).toMatch(/Internal Server Error/);
+    expect(errors[0]).toMatchObject({
+      name: 'SessionStateError',
+      code: 'ERR_SESSION_STATE',
+      message: expect.stringMatching(/^koa-typed-session: ctx\.session can only be set as null or an object, got /),
+    });
   });
 });
