@@ -9,6 +9,7 @@ import { registerControllers } from './register-controllers';
 import { RequestScope } from './request-scope';
 import { SessionConfig, checkKeys } from './session-config';
 import type { AppModule } from './session.module';
+import { SessionService } from './session.service';
 
 /** A provider for `createApp({ providers })`: a class (a singleton of the app), or a token with a tsyringe provider. */
 export type AppProvider =
@@ -123,6 +124,21 @@ function assemble({ options, container, scope }: Plan): DecoratedApp {
   const keys = config?.keys ?? options.keys;
   if (keys) app.keys = [...keys];
   scope.sessionsEnabled = config !== undefined;
+  if (!config) {
+    // Without SessionModule, tsyringe would only say "TypeInfo not known for SessionService".
+    const needsModule: Array<InjectionToken<object>> = [SessionService, SessionConfig];
+    for (const token of needsModule) {
+      container.register(token, {
+        useFactory: () => {
+          throw new SessionConfigError(
+            'imports',
+            `has no SessionModule, which ${(token as { name: string }).name} needs`,
+            'Add `imports: [SessionModule.forRoot({ ... })]` to createApp().',
+          );
+        },
+      });
+    }
+  }
   const router = registerControllers(options.controllers ?? [], container, scope);
 
   app.use(errorMapper());

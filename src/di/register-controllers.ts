@@ -128,7 +128,17 @@ export function registerControllers(
         'Decorate the class with @Controller(prefix).',
       );
     }
-    const instance = container.resolve(ctrl as unknown as new () => object);
+    let instance: object;
+    try {
+      instance = container.resolve(ctrl as unknown as new () => object);
+    } catch (err) {
+      if (err instanceof SessionConfigError) throw err;
+      throw new SessionConfigError(
+        'controllers',
+        `contains ${ctrl.name}, which could not be created (${err instanceof Error ? err.message : String(err)})`,
+        'Register what its constructor needs in `providers` (SessionService and SessionConfig come from SessionModule).',
+      );
+    }
     for (const { method, path, handler } of getRoutes(ctrl)) {
       router.register(joinPath(prefix, path), [method], compileHandler(ctrl, instance, handler, scope));
     }

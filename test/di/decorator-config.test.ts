@@ -6,6 +6,7 @@ import {
   SessionConfigError,
   SessionModule,
   SessionSchema,
+  SessionService,
   createApp,
 } from 'koa-typed-session';
 
@@ -82,6 +83,17 @@ describe('decorator misuse fails when the app is created, with a message saying 
     }
     const err = configError(() => createApp({ keys: ['k'], controllers: [C] }));
     expect(err.option).toBe('imports');
+    expect(err.message).toMatch(/SessionModule\.forRoot/);
+  });
+
+  it('a controller that injects SessionService without a SessionModule', () => {
+    @Controller()
+    class C {
+      constructor(readonly sessions: SessionService) {}
+    }
+    const err = configError(() => createApp({ keys: ['k'], controllers: [C] }));
+    expect(err.option).toBe('controllers');
+    expect(err.message).toMatch(/C, which could not be created .*has no SessionModule, which SessionService needs/s);
     expect(err.message).toMatch(/SessionModule\.forRoot/);
   });
 
