@@ -16,9 +16,9 @@ export interface MemoryStoreOptions {
 
 const OPTION_NAMES = ['maxEntries', 'sessionTtl', 'now', 'userField'];
 
-/** Same form as the maxEntries/userField messages: `koa-typed-session: MemoryStore <option> <problem>. <fix>` */
+/** `koa-typed-session: option \`<option>\` of MemoryStore <problem>. <fix>`, in the library's error hierarchy. */
 function configError(option: string, problem: string, fix: string): never {
-  throw new RangeError(`koa-typed-session: MemoryStore ${option} ${problem}. ${fix}`);
+  throw new SessionConfigError(option, `of MemoryStore ${problem}`, fix);
 }
 
 interface Entry {
@@ -48,7 +48,7 @@ export class MemoryStore implements SessionStore {
   /** user id -> keys of that user's sessions (only with `userField`). */
   private readonly users = new Map<string, Set<string>>();
 
-  /** @throws RangeError for invalid options (an unknown name, a bad value). */
+  /** @throws SessionConfigError for invalid options (an unknown name, a bad value). */
   constructor(options: MemoryStoreOptions = {}) {
     if (typeof options !== 'object' || options === null) {
       configError(

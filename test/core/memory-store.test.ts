@@ -1,7 +1,7 @@
 /** MemoryStore: TTLs (with its `now` option), the 'session' TTL, the entry bound, JSON isolation, patch/touch. */
 import Koa from 'koa';
 import request from 'supertest';
-import { MemoryStore, session, type SessionPayload } from 'koa-typed-session';
+import { MemoryStore, SessionConfigError, session, type SessionPayload } from 'koa-typed-session';
 
 function clock(start = 1_000_000) {
   let t = start;
@@ -132,8 +132,9 @@ describe('MemoryStore', () => {
   });
 
   it.each([0, -1, 1.5, Number.NaN])('rejects maxEntries %p', (maxEntries) => {
+    expect(() => new MemoryStore({ maxEntries })).toThrow(SessionConfigError);
     expect(() => new MemoryStore({ maxEntries })).toThrow(
-      /^koa-typed-session: MemoryStore maxEntries must be a positive integer/,
+      /^koa-typed-session: option `maxEntries` of MemoryStore must be a positive integer/,
     );
   });
 

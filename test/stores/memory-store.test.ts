@@ -68,12 +68,13 @@ describe('MemoryStore', () => {
 
   it('rejects every bad option with an error naming it, unknown names included', () => {
     const cases: Array<[unknown, RegExp]> = [
-      [{ sessionTtl: -1 }, /^koa-typed-session: MemoryStore sessionTtl must be a positive number/],
-      [{ sessionTtl: 'long' }, /^koa-typed-session: MemoryStore sessionTtl must be a positive number/],
-      [{ now: 5 }, /^koa-typed-session: MemoryStore now must be a function/],
-      [{ maxEntrie: 5 }, /^koa-typed-session: MemoryStore maxEntrie is not a known option\. Use one of/],
-      ['big', /^koa-typed-session: MemoryStore options must be an object/],
+      [{ sessionTtl: -1 }, /^koa-typed-session: option `sessionTtl` of MemoryStore must be a positive number/],
+      [{ sessionTtl: 'long' }, /^koa-typed-session: option `sessionTtl` of MemoryStore must be a positive number/],
+      [{ now: 5 }, /^koa-typed-session: option `now` of MemoryStore must be a function/],
+      [{ maxEntrie: 5 }, /^koa-typed-session: option `maxEntrie` of MemoryStore is not a known option\. Use one of/],
+      ['big', /^koa-typed-session: option `options` of MemoryStore must be an object/],
     ];
+    for (const [options] of cases) expect(() => new MemoryStore(options as never)).toThrow(SessionConfigError);
     for (const [options, message] of cases) expect(() => new MemoryStore(options as never)).toThrow(message);
   });
 });
