@@ -1,0 +1,286 @@
+import { MAX_COOKIE_BYTES } from './cookie-format';
+import { cookieAttributes } from './cookie-writer';
+import { SessionStateError } from './errors';
+import type { NormalizedOptions } from './options';
+import { isCanonicalCookie, rejection, snapshot } from './payload';
+import { Session, type CommitOptions, type SessionHost } from './session';
+import { callStore, isThenable, type StoreOperation } from './store-call';
+import type { CookieAttributes, CookieJar, MaxAge, SessionEvent, SessionPayload, SessionStore } from './types';
+
+/** What the engine needs from the host framework for one request. */
+export interface RequestPort<Ctx> {
+  /** The host's request context (Koa's `ctx`), handed to hooks and stores. */
+  readonly ctx: Ctx;
+  /** The request's cookies. */
+  readonly jar: CookieJar;
+  /** Emits an app event (asynchronously, as koa-session does). */
+  emit(
+    event: 'session:missed' | 'session:expired' | 'session:invalid' | 'session:error',
+    payload: SessionEvent<Ctx>,
+  ): void;
+  /** Whether the request arrived over HTTPS (honouring the host's proxy setting). */
+  isSecure(): boolean;
+  /** The Set-Cookie headers written so far (attached to rethrown decode errors). */
+  outgoingCookies(): string[];
+  /** Clock, injectable for tests. */
+  now(): number;
+}
+
+/**
+ * The first half of a request's session lifecycle: the state, `ctx.session` itself, and loading
+ * (lazily in cookie mode, eagerly with a store) with its checks and events. `SessionContext`
+ * adds the commit.
+ */
+export abstract class SessionLoader<Ctx> implements SessionHost {
+  /** `undefined`: not loaded yet; `null`: removed by `ctx.session = null`. */
+  protected session: Session | null | undefined;
+  protected readonly store: SessionStore<Ctx> | undefined;
+  /** JSON of the data as loaded or last saved; `undefined` for a new session. */
+  protected prevJson: string | undefined;
+  /** Per-key JSON as loaded, for stores that merge changes (`patch`). */
+  protected prevValues: Map<string, string> | undefined;
+  /** The store key this session exists under in the store, if any. */
+  protected persistedKey: string | undefined;
+  /** Old keys to destroy once the new record is written (regenerate, null-then-object). */
+  protected staleKeys: string[] = [];
+  protected created: number | undefined;
+  protected savedOnce = false;
+  /** Set when the store failed and `onStoreError: 'continue'`: the session is never saved. */
+  protected unsaved = false;
+  protected preloaded = false;
+  /** The last commit queued: commits are serialised (see {@link commit}). */
+  protected commitQueue: Promise<void> | undefined;
+  /** Commits queued and not settled yet: while there are none, the auto-commit runs inline. */
+  protected pendingCommits = 0;
+  /** The cookie was opened by an older `encrypt` key: it is re-sealed on this request's commit. */
+  protected sealedByOldKey = false;
+  protected currentMaxAge: MaxAge | undefined;
+  protected optionsView: Record<string, unknown> | undefined;
+  /** The current store key (store mode). */
+  externalKey: string | undefined;
+
+  constructor(
+    protected readonly port: RequestPort<Ctx>,
+    protected readonly opts: NormalizedOptions<Ctx>,
+  ) {
+    this.store = opts.ContextStore ? new opts.ContextStore(port.ctx) : opts.store;
+    this.currentMaxAge = opts.maxAge;
+  }
+
+  // ---- SessionHost ----
+
+  /** This request's session lifetime (`ctx.sessionOptions.maxAge` once that was read). */
+  get maxAge(): MaxAge | undefined {
+    return this.optionsView ? (this.optionsView.maxAge as MaxAge | undefined) : this.currentMaxAge;
+  }
+
+  /** Changes this request's session lifetime. */
+  set maxAge(value: MaxAge | undefined) {
+    this.currentMaxAge = value;
+    if (this.optionsView) this.optionsView.maxAge = value;
+  }
+
+  /** `ctx.sessionOptions`: a per-request copy of the options; changes apply to this request only. */
+  get sessionOptions(): Record<string, unknown> {
+    return (this.optionsView ??= { ...this.opts.view, maxAge: this.currentMaxAge });
+  }
+
+  /** Whether the middleware must load before the handler runs (a store, or an async-capable `valid`). */
+  get loadsEagerly(): boolean {
+    return this.store !== undefined || this.opts.valid !== undefined;
+  }
+
+  // ---- ctx.session ----
+
+  /** `ctx.session`: the session (loaded from the cookie on first use), or `null` once set to null. */
+  get(): Session | null {
+    if (this.session !== undefined) return this.session;
+    if (this.store) {
+      // Read before the middleware ran: koa-session hands out an empty session that the
+      // middleware's load then replaces.
+      this.preloaded = true;
+      return (this.session = new Session(this));
+    }
+    const loaded = this.loadFromCookie();
+    if (isThenable(loaded)) {
+      throw new SessionStateError(
+        'the `valid` hook returned a promise while ctx.session was read before the session middleware ran. ' +
+          'Mount the session middleware first, or make `valid` synchronous.',
+      );
+    }
+    return loaded;
+  }
+
+  /** `ctx.session = value`: `null` destroys the session; an object replaces its data. */
+  set(value: unknown): void {
+    if (value === null) {
+      this.session = null;
+      return;
+    }
+    if (typeof value !== 'object' || value === undefined) {
+      throw new SessionStateError(
+        `ctx.session can only be set as null or an object, got ${typeof value}. ` +
+          'Assign `null` to end the session, or an object to replace its data.',
+      );
+    }
+    if (this.session === null && this.store) {
+      // koa-session would save the new data under the old id (a fixation risk): take a new one.
+      this.retireKey();
+    }
+    this.session = new Session(this, value as SessionPayload);
+  }
+
+  /** Loads the session before the handler runs (store mode, or cookie mode with `valid`). */
+  async load(): Promise<void> {
+    if (this.session !== undefined && !this.preloaded) return;
+    this.preloaded = false;
+    if (!this.store) {
+      await this.loadFromCookie();
+      return;
+    }
+    const key = this.opts.externalKey ? this.opts.externalKey.get(this.port.ctx) : this.readCookie();
+    if (!key) {
+      await this.createFresh();
+      return;
+    }
+    let data: unknown;
+    try {
+      data = await this.callStore('get', () =>
+        this.store!.get(key, this.currentMaxAge, { rolling: this.opts.rolling, ctx: this.port.ctx }),
+      );
+    } catch (err) {
+      if (this.opts.onStoreError === 'fail') throw err;
+      this.port.emit('session:error', { key, value: undefined, ctx: this.port.ctx, reason: 'store-get', errors: err });
+      this.unsaved = true;
+      await this.createFresh();
+      // The record may still exist: a logout (`ctx.session = null`) must still destroy it.
+      this.persistedKey = key;
+      return;
+    }
+    if (!(await this.accept(data, key))) {
+      await this.createFresh();
+      return;
+    }
+    this.create(data as SessionPayload);
+    this.externalKey = key;
+    this.persistedKey = key;
+  }
+
+  // ---- loading ----
+
+  protected loadFromCookie(): Session | Promise<Session> {
+    const { opts, port } = this;
+    const value = this.readCookie();
+    if (!value) return this.create();
+    let data: unknown;
+    try {
+      data = opts.decode(value);
+    } catch (err) {
+      if (!opts.defaultCodec && err instanceof Error && !(err instanceof SyntaxError)) {
+        // koa-session: a custom decoder's own error clears the cookie and propagates (500).
+        port.jar.set(opts.key, '', this.cookieAttributes(undefined), opts.signed);
+        Reflect.set(err, 'headers', { 'set-cookie': port.outgoingCookies() });
+        throw err;
+      }
+      this.reject('invalid', undefined, value, 'malformed');
+      return this.create();
+    }
+    if (!opts.signed && !opts.sealer && opts.defaultCodec && !isCanonicalCookie(value, data, opts)) {
+      this.reject('invalid', undefined, value, 'malformed');
+      return this.create();
+    }
+    const verdict = this.accept(data, undefined);
+    if (isThenable(verdict)) return verdict.then((ok) => (ok ? this.create(data as SessionPayload) : this.create()));
+    return verdict ? this.create(data as SessionPayload) : this.create();
+  }
+
+  /** Expiry and validity checks of loaded data; emits the koa-session events on rejection. */
+  protected accept(data: unknown, key: string | undefined): boolean | Promise<boolean> {
+    const rejected = rejection(data, this.store !== undefined, this.port.now(), this.opts.absoluteTimeout);
+    if (rejected) return this.reject(rejected.kind, key, data, rejected.reason);
+    const valid = this.opts.valid;
+    if (!valid) return true;
+    const verdict = valid(this.port.ctx, data as SessionPayload);
+    const judge = (ok: unknown): boolean => (ok ? true : this.reject('invalid', key, data, 'valid-hook'));
+    return isThenable(verdict) ? Promise.resolve(verdict).then(judge) : judge(verdict);
+  }
+
+  protected reject(
+    kind: 'missed' | 'expired' | 'invalid',
+    key: string | undefined,
+    value: unknown,
+    reason: string,
+  ): false {
+    this.port.emit(`session:${kind}`, { key, value, ctx: this.port.ctx, reason });
+    return false;
+  }
+
+  /** The cookie's value: signature checked, opened when encrypted. `undefined`: no usable cookie. */
+  protected readCookie(): string | undefined {
+    const { opts } = this;
+    const value = this.port.jar.get(opts.key, opts.signed, (reason) =>
+      this.reject('invalid', undefined, undefined, reason),
+    );
+    // No browser sends a cookie over the limit, and this library never writes one (unless
+    // `oversizedCookie: 'warn'`): don't spend a decode or a store lookup on it.
+    if (value && value.length > MAX_COOKIE_BYTES) {
+      this.reject('invalid', undefined, undefined, 'oversized');
+      return undefined;
+    }
+    if (!value || !opts.sealer) return value;
+    const opened = opts.sealer.unseal(value);
+    if (!opened) {
+      this.reject('invalid', undefined, value, 'undecryptable');
+      return undefined;
+    }
+    this.sealedByOldKey = opened.keyIndex > 0;
+    return opened.plaintext;
+  }
+
+  protected create(data?: SessionPayload): Session {
+    const session = new Session(this, data);
+    this.session = session;
+    // Re-seal with the newest key now rather than at the next change: an old key can then be
+    // dropped once every active session has made one request.
+    if (data && this.sealedByOldKey) session._requireSave = true;
+    if (data) {
+      this.prevJson = JSON.stringify(session.toJSON());
+      this.created = typeof data._created === 'number' ? data._created : undefined;
+      if (this.store?.patch || this.store?.touch) this.prevValues = snapshot(session.toJSON());
+    }
+    return session;
+  }
+
+  protected async createFresh(): Promise<void> {
+    this.create();
+    if (this.store) this.externalKey = await this.newKey();
+  }
+
+  protected async newKey(): Promise<string> {
+    const id: unknown = await this.opts.genid(this.port.ctx);
+    if (typeof id !== 'string' || id === '') {
+      throw new SessionStateError(`genid must return a non-empty string, got ${typeof id}. Fix the \`genid\` option.`);
+    }
+    return id;
+  }
+
+  /** Forgets the current store key: it is destroyed after the next write, and a new one is generated. */
+  protected retireKey(): void {
+    if (this.persistedKey) this.staleKeys.push(this.persistedKey);
+    this.persistedKey = undefined;
+    this.externalKey = undefined;
+  }
+
+  /** Commits a change or removal (implemented by `SessionContext`). */
+  abstract commit(options?: CommitOptions): Promise<void>;
+
+  /** Runs one store call within `storeTimeout` (see {@link callStore}). */
+  protected callStore<T>(operation: StoreOperation, call: () => T): Promise<Awaited<T>> {
+    return callStore(operation, call, this.opts);
+  }
+
+  /** The cookie attributes for this request: the options (or this request's `ctx.sessionOptions`). */
+  protected cookieAttributes(maxAge: number | undefined): CookieAttributes {
+    return cookieAttributes(this.opts, this.optionsView, this.port.isSecure(), maxAge);
+  }
+}
