@@ -9,7 +9,7 @@ import { createSession } from './koa/middleware';
 
 export { createSession, createSession as session, contextSession } from './koa/middleware';
 export { destroyAllSessionsOf } from './koa/destroy-all-sessions';
-export type { KoaSessionOptions } from './koa/middleware';
+export type { KoaSessionOptions, KoaSessionEvent } from './koa/middleware';
 // `Session` is both the engine's session class (type, `instanceof`, `prototype`) and the `@Session()`
 // parameter decorator: see di/session.decorator.ts.
 export { Session } from './di/session.decorator';

@@ -10,6 +10,16 @@ import { KoaCookieJar, signerFor } from './koa-cookie-jar';
 /** The options of {@link createSession} with Koa's context type. */
 export type KoaSessionOptions = SessionOptions<Context>;
 
+/**
+ * The payload of the `session:*` app events with Koa's context type.
+ *
+ * @example
+ * ```ts
+ * app.on('session:invalid', ({ reason, ctx }: KoaSessionEvent) => log.warn({ reason, ip: ctx.ip }));
+ * ```
+ */
+export type KoaSessionEvent = SessionEvent<Context>;
+
 const SESSION_CONTEXT = Symbol('koa-typed-session#context');
 const SESSION_OPTIONS = Symbol('koa-typed-session#options');
 

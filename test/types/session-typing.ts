@@ -8,6 +8,7 @@ import {
   session,
   SessionConfigError,
   SessionError,
+  type KoaSessionEvent,
   type KoaSessionOptions,
   type MaxAge,
   type SessionStore,
@@ -114,3 +115,10 @@ void plainStore;
 const configError: SessionError = new SessionConfigError('maxAge', 'is bad', 'Fix it.');
 const option: string = (configError as SessionConfigError).option;
 void option;
+
+// App events are typed with Koa's context.
+const onInvalid = ({ ctx, reason }: KoaSessionEvent): string => `${ctx.ip} ${reason ?? ''}`;
+void onInvalid;
+// @ts-expect-error the event's ctx is a Koa context, not any
+const notAString: number = (({ ctx }: KoaSessionEvent) => ctx.ip)({} as KoaSessionEvent);
+void notAString;
