@@ -7,6 +7,7 @@ import type { Context, Middleware } from 'koa';
 import { Router } from '@koa/router';
 import type { DependencyContainer } from 'tsyringe';
 import { SessionConfigError } from '../core/errors';
+import { isThenable } from '../core/store-call';
 import { getControllerPrefix, getParams, getParamTypes, getRoutes, type ParamMetadata, type Type } from './metadata';
 import type { RequestScope } from './request-scope';
 import { compileDtoPipe } from './validate-request';
@@ -98,10 +99,6 @@ function compileHandler(ctrl: Type, instance: object, handler: string | symbol, 
     }
     await answer(ctx, call.apply(instance, args));
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 /** Turns a handler's result (or what it resolves to) into the response. */

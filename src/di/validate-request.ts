@@ -7,22 +7,10 @@
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validate, type ValidatorOptions } from 'class-validator';
 import { RequestValidationError } from '../core/errors';
-import { toFieldError } from './validate-session';
+import { safeJsonCopy, toFieldError } from './validate-session';
 
 /** Turns one request value into a validated instance of the parameter's class. */
 export type DtoPipe = (value: unknown) => Promise<object>;
-
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-/** A JSON-shaped copy without prototype-polluting keys (class-transformer copies every key). */
-function clean(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(clean);
-  if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value))
-    if (!UNSAFE_KEYS.has(key)) out[key] = clean((value as Record<string, unknown>)[key]);
-  return out;
-}
 
 const VALIDATOR_OPTIONS: ValidatorOptions = {
   forbidUnknownValues: true,
@@ -42,7 +30,8 @@ export function compileDtoPipe(type: unknown, source: 'body' | 'query' | 'param'
   if (getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false).length === 0) return undefined;
   const implicit = source !== 'body';
   return async (value) => {
-    const plain = clean(value ?? {});
+    // A JSON-shaped copy without `__proto__`/`constructor`/`prototype` keys (class-transformer copies every key).
+    const plain = safeJsonCopy(value ?? {});
     const instance = plainToInstance(dto, plain, { enableImplicitConversion: implicit }) as unknown;
     const target = (instance !== null && typeof instance === 'object' ? instance : new dto()) as object;
     const errors = await validate(target, VALIDATOR_OPTIONS);

@@ -134,16 +134,19 @@ function hasOnlySyncConstraints(type: new () => object): boolean {
  */
 const BUILT_IN_CONSTRAINTS = new Set(Object.values(classValidator).filter((value) => typeof value === 'string'));
 
-/** A deep, JSON-shaped copy of stored data without prototype-polluting keys (see routing-controllers#518). */
-export function readData(data: Record<string, unknown>): Record<string, unknown> {
-  const json = JSON.stringify(data);
+/** A deep, JSON-shaped copy of any JSON value without prototype-polluting keys (see routing-controllers#518). */
+export function safeJsonCopy(value: unknown): unknown {
+  const json = JSON.stringify(value);
+  if (json === undefined) return undefined;
   // A reviver costs a call per value: run it only when an unsafe key can be there. JSON.stringify
   // never escapes letters or `_`, so such a key always appears in the text as `"name":`.
-  if (!UNSAFE_KEY_IN_JSON.test(json)) return JSON.parse(json) as Record<string, unknown>;
-  return JSON.parse(json, (key, value: unknown) => (UNSAFE_KEYS.has(key) ? undefined : value)) as Record<
-    string,
-    unknown
-  >;
+  if (!UNSAFE_KEY_IN_JSON.test(json)) return JSON.parse(json) as unknown;
+  return JSON.parse(json, (key, item: unknown) => (UNSAFE_KEYS.has(key) ? undefined : item)) as unknown;
+}
+
+/** {@link safeJsonCopy} of stored session data. */
+export function readData(data: Record<string, unknown>): Record<string, unknown> {
+  return safeJsonCopy(data) as Record<string, unknown>;
 }
 
 /**
