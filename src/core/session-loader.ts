@@ -244,9 +244,10 @@ export abstract class SessionLoader<Ctx> implements SessionHost {
     // dropped once every active session has made one request.
     if (data && this.sealedByOldKey) session._requireSave = true;
     if (data) {
-      this.prevJson = JSON.stringify(session.toJSON());
+      const loaded = session.toJSON();
+      this.prevJson = JSON.stringify(loaded);
       this.created = typeof data._created === 'number' ? data._created : undefined;
-      if (this.store?.patch || this.store?.touch) this.prevValues = snapshot(session.toJSON());
+      if (this.store?.patch || this.store?.touch) this.prevValues = snapshot(loaded);
     }
     return session;
   }
