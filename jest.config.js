@@ -14,7 +14,11 @@ const swc = [
 const base = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': swc },
-  moduleNameMapper: { '^koa-typed-session$': '<rootDir>/src/index.ts' },
+  moduleNameMapper: {
+    '^koa-typed-session$': '<rootDir>/src/index.ts',
+    '^koa-typed-session/redis$': '<rootDir>/src/redis.ts',
+    '^koa-typed-session/decorators$': '<rootDir>/src/decorators.ts',
+  },
   setupFiles: ['reflect-metadata'],
 };
 
