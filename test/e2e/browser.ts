@@ -88,7 +88,7 @@ const SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
 
 /**
  * Takes a screenshot of `page` and checks that it is a PNG. It is written to docs/screenshots/
- * (which the README links) when the file is missing or `UPDATE_SCREENSHOTS=1`, so that a normal
+ * (which docs/decorators.md links) when the file is missing or `UPDATE_SCREENSHOTS=1`, so that a normal
  * test run does not rewrite the committed images.
  */
 export async function screenshot(page: Page, name: string): Promise<Buffer> {
@@ -106,7 +106,7 @@ export function isPng(buf: Buffer): boolean {
   return buf.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
 }
 
-/** Reads a committed screenshot (for tests that check the README's links resolve). */
+/** Reads a committed screenshot (for tests that check the docs' links resolve). */
 export function readScreenshot(name: string): Buffer {
   return readFileSync(join(SCREENSHOTS, `${name}.png`));
 }

@@ -5,7 +5,7 @@ import { SECRET_NEW, SECRET_OLD } from './security-helpers';
 
 const MINUTE = 60_000;
 
-/** The settings SECURITY.md and the README recommend, as a user would write them. */
+/** The settings docs/security.md recommends, as a user would write them. */
 function productionApp(extra: KoaSessionOptions): Koa {
   const app = new Koa({ proxy: true });
   app.keys = ['current-cookie-key', 'previous-cookie-key'];
