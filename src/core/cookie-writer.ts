@@ -60,16 +60,17 @@ export function cookieAttributes(
  * @throws SessionCookieError (`ERR_SESSION_COOKIE_TOO_LARGE`) with `oversizedCookie: 'error'`.
  */
 export function checkCookieSize(
-  opts: Pick<NormalizedOptions<unknown>, 'key' | 'oversizedCookie'>,
+  opts: Pick<NormalizedOptions<unknown>, 'oversizedCookie'>,
+  key: string,
   value: string,
   attrs: CookieAttributes,
   now: number,
 ): void {
   // Fast path: far below the limit whatever the attributes.
-  if (opts.key.length + value.length <= MAX_COOKIE_BYTES - 300) return;
-  const bytes = Buffer.byteLength(serializeCookie(opts.key, value, attrs, now));
+  if (key.length + value.length <= MAX_COOKIE_BYTES - 300) return;
+  const bytes = Buffer.byteLength(serializeCookie(key, value, attrs, now));
   if (bytes <= MAX_COOKIE_BYTES) return;
-  const message = `the session cookie \`${opts.key}\` would be ${bytes} bytes, over the browser limit of ${MAX_COOKIE_BYTES}; browsers would drop it. Store less in the session, or use a store.`;
+  const message = `the session cookie \`${key}\` would be ${bytes} bytes, over the browser limit of ${MAX_COOKIE_BYTES}; browsers would drop it. Store less in the session, or use a store.`;
   if (opts.oversizedCookie === 'error') throw new SessionCookieError(message, 'ERR_SESSION_COOKIE_TOO_LARGE');
   console.warn(`koa-typed-session: ${message}`);
 }

@@ -112,9 +112,10 @@ const ATTRIBUTE_BUDGET = 200;
 export function isCanonicalCookie(
   value: string,
   data: unknown,
-  opts: { readonly key: string; readonly oversizedCookie: 'error' | 'warn' },
+  key: string,
+  opts: { readonly oversizedCookie: 'error' | 'warn' },
 ): boolean {
-  if (opts.oversizedCookie === 'error' && opts.key.length + 1 + value.length > MAX_COOKIE_BYTES - ATTRIBUTE_BUDGET) {
+  if (opts.oversizedCookie === 'error' && key.length + 1 + value.length > MAX_COOKIE_BYTES - ATTRIBUTE_BUDGET) {
     return false;
   }
   return isPayload(data) && encodeBase64Json(data) === value;

@@ -79,10 +79,10 @@ export class SessionContext<Ctx> extends SessionLoader<Ctx> {
     if (json !== this.prevJson) return 'changed';
     // Already written in this request (save(), manuallyCommit()): koa-session would write again.
     if (this.savedOnce) return null;
-    if (this.opts.rolling) return 'rolling';
+    if (this.rolling) return 'rolling';
     const maxAge = this.maxAge;
     if (
-      this.opts.renew &&
+      this.renew &&
       session._expire &&
       typeof maxAge === 'number' &&
       maxAge &&
@@ -145,7 +145,7 @@ export class SessionContext<Ctx> extends SessionLoader<Ctx> {
   ): Promise<void> {
     const store = this.store!;
     const key = (this.externalKey ??= await this.newKey());
-    const options = { changed: reason === 'changed', rolling: this.opts.rolling, ctx: this.port.ctx };
+    const options = { changed: reason === 'changed', rolling: this.rolling, ctx: this.port.ctx };
     const existing = this.persistedKey === key;
     try {
       await writeToStore(store, key, payload, data, existing ? this.prevValues : undefined, ttl, options, this.opts);
@@ -166,7 +166,7 @@ export class SessionContext<Ctx> extends SessionLoader<Ctx> {
   }
 
   private clearCookie(): void {
-    this.port.jar.set(this.opts.key, '', this.cookieAttributes(undefined), this.opts.signed);
+    this.port.jar.set(this.key, '', this.cookieAttributes(undefined), this.signed);
   }
 
   private destroyStaleIfAny(): Promise<void> | undefined {
@@ -197,7 +197,8 @@ export class SessionContext<Ctx> extends SessionLoader<Ctx> {
     const { opts } = this;
     const value = opts.sealer ? opts.sealer.seal(plain) : plain;
     const attrs = this.cookieAttributes(maxAge);
-    checkCookieSize(opts, value, attrs, now);
-    this.port.jar.set(opts.key, value, attrs, opts.signed);
+    const key = this.key;
+    checkCookieSize(opts, key, value, attrs, now);
+    this.port.jar.set(key, value, attrs, this.signed);
   }
 }

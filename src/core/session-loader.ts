@@ -1,6 +1,7 @@
 import { MAX_COOKIE_BYTES } from './cookie-format';
 import { cookieAttributes } from './cookie-writer';
-import { SessionStateError } from './errors';
+import { SessionConfigError, SessionStateError } from './errors';
+import { COOKIE_NAME } from './option-checks';
 import type { NormalizedOptions } from './options';
 import { isCanonicalCookie, rejection, snapshot } from './payload';
 import { Session, type CommitOptions, type SessionHost } from './session';
@@ -85,6 +86,35 @@ export abstract class SessionLoader<Ctx> implements SessionHost {
     return (this.optionsView ??= { ...this.opts.view, maxAge: this.currentMaxAge });
   }
 
+  // As koa-session, which keeps a per-request copy of its options and reads it when loading and
+  // committing: once `ctx.sessionOptions` was read, its `key`, `signed`, `rolling` and `renew` (and
+  // the cookie attributes, see cookieAttributes) are this request's. Until then, no copy exists
+  // and the frozen options are read directly.
+
+  /** This request's cookie name. @throws SessionConfigError when `ctx.sessionOptions.key` is not a cookie name. */
+  protected get key(): string {
+    const view = this.optionsView;
+    return view ? requestKey(view.key) : this.opts.key;
+  }
+
+  /** Whether this request's cookie is signed (`ctx.sessionOptions.signed`, truthy as koa-session). */
+  protected get signed(): boolean {
+    const view = this.optionsView;
+    return view ? Boolean(view.signed) : this.opts.signed;
+  }
+
+  /** Whether this request re-saves an unchanged session (`ctx.sessionOptions.rolling`). */
+  protected get rolling(): boolean {
+    const view = this.optionsView;
+    return view ? Boolean(view.rolling) : this.opts.rolling;
+  }
+
+  /** Whether this request renews a session past half its maxAge (`ctx.sessionOptions.renew`). */
+  protected get renew(): boolean {
+    const view = this.optionsView;
+    return view ? Boolean(view.renew) : this.opts.renew;
+  }
+
   /** Whether the middleware must load before the handler runs (a store, or an async-capable `valid`). */
   get loadsEagerly(): boolean {
     return this.store !== undefined || this.opts.valid !== undefined;
@@ -146,7 +176,7 @@ export abstract class SessionLoader<Ctx> implements SessionHost {
     let data: unknown;
     try {
       data = await this.callStore('get', () =>
-        this.store!.get(key, this.currentMaxAge, { rolling: this.opts.rolling, ctx: this.port.ctx }),
+        this.store!.get(key, this.currentMaxAge, { rolling: this.rolling, ctx: this.port.ctx }),
       );
     } catch (err) {
       if (this.opts.onStoreError === 'fail') throw err;
@@ -178,14 +208,14 @@ export abstract class SessionLoader<Ctx> implements SessionHost {
     } catch (err) {
       if (!opts.defaultCodec && err instanceof Error && !(err instanceof SyntaxError)) {
         // koa-session: a custom decoder's own error clears the cookie and propagates (500).
-        port.jar.set(opts.key, '', this.cookieAttributes(undefined), opts.signed);
+        port.jar.set(this.key, '', this.cookieAttributes(undefined), this.signed);
         Reflect.set(err, 'headers', { 'set-cookie': port.outgoingCookies() });
         throw err;
       }
       this.reject('invalid', undefined, value, 'malformed');
       return this.create();
     }
-    if (!opts.signed && !opts.sealer && opts.defaultCodec && !isCanonicalCookie(value, data, opts)) {
+    if (!this.signed && !opts.sealer && opts.defaultCodec && !isCanonicalCookie(value, data, this.key, opts)) {
       this.reject('invalid', undefined, value, 'malformed');
       return this.create();
     }
@@ -218,7 +248,7 @@ export abstract class SessionLoader<Ctx> implements SessionHost {
   /** The cookie's value: signature checked, opened when encrypted. `undefined`: no usable cookie. */
   protected readCookie(): string | undefined {
     const { opts } = this;
-    const value = this.port.jar.get(opts.key, opts.signed, (reason) =>
+    const value = this.port.jar.get(this.key, this.signed, (reason) =>
       this.reject('invalid', undefined, undefined, reason),
     );
     // No browser sends a cookie over the limit, and this library never writes one (unless
@@ -284,4 +314,14 @@ export abstract class SessionLoader<Ctx> implements SessionHost {
   protected cookieAttributes(maxAge: number | undefined): CookieAttributes {
     return cookieAttributes(this.opts, this.optionsView, this.port.isSecure(), maxAge);
   }
+}
+
+/** `ctx.sessionOptions.key`, checked: a handler's typo must not write a broken Set-Cookie header. */
+function requestKey(key: unknown): string {
+  if (typeof key === 'string' && COOKIE_NAME.test(key)) return key;
+  throw new SessionConfigError(
+    'key',
+    `set on ctx.sessionOptions must be a valid cookie name (no spaces, ';' or '='), got ${typeof key === 'string' ? JSON.stringify(key) : typeof key}`,
+    "Assign a cookie name, e.g. `ctx.sessionOptions.key = 'koa.sess'`.",
+  );
 }
