@@ -121,14 +121,20 @@ export function checkCookieAttributes(opts: Record<string, unknown>): CookieAttr
   if (domain !== undefined && (typeof domain !== 'string' || !PATH_VALUE.test(domain))) {
     fail('domain', `must be a domain name, got ${show(domain)}`, "For example `domain: 'example.com'`.");
   }
-  if (
-    sameSite !== undefined &&
-    typeof sameSite !== 'boolean' &&
-    !(typeof sameSite === 'string' && /^(lax|strict|none)$/i.test(sameSite))
-  ) {
+  if (typeof sameSite === 'boolean') {
+    // koa-session 7 rejects booleans at startup too (its schema says string); `cookies` read true as 'strict'.
     fail(
       'sameSite',
-      `must be 'lax', 'strict', 'none' or a boolean, got ${show(sameSite)}`,
+      `must be 'lax', 'strict' or 'none', got ${show(sameSite)} (koa-session 7 rejects booleans too)`,
+      sameSite
+        ? "Write `sameSite: 'strict'`, which is what `true` meant to the cookies package."
+        : 'Remove the option to omit the attribute.',
+    );
+  }
+  if (sameSite !== undefined && !(typeof sameSite === 'string' && /^(lax|strict|none)$/i.test(sameSite))) {
+    fail(
+      'sameSite',
+      `must be 'lax', 'strict' or 'none', got ${show(sameSite)}`,
       "Use `sameSite: 'lax'` for most apps.",
     );
   }
@@ -149,10 +155,7 @@ export function checkCookieAttributes(opts: Record<string, unknown>): CookieAttr
     overwrite: optionalBoolean(opts, 'overwrite', true),
   };
   if (domain !== undefined) cookie.domain = domain as string;
-  if (sameSite !== undefined)
-    cookie.sameSite = (
-      typeof sameSite === 'string' ? sameSite.toLowerCase() : sameSite
-    ) as CookieAttributes['sameSite'];
+  if (sameSite !== undefined) cookie.sameSite = (sameSite as string).toLowerCase() as CookieAttributes['sameSite'];
   if (priority !== undefined) cookie.priority = (priority as string).toLowerCase() as CookieAttributes['priority'];
   if (partitioned !== undefined) cookie.partitioned = partitioned as boolean;
   if (expires !== undefined) cookie.expires = expires as Date;

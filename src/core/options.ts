@@ -12,6 +12,7 @@ import {
   positiveInteger,
   show,
 } from './option-checks';
+import { didYouMean } from './option-names';
 import type {
   ContextStoreClass,
   CookieAttributes,
@@ -50,8 +51,12 @@ export interface SessionOptions<Ctx = unknown> {
   renew?: boolean;
   /** `true`, `false`, or `'auto'` (ours): secure when the request is HTTPS. @default undefined (as `'auto'`) */
   secure?: boolean | 'auto';
-  /** Cookie `SameSite` attribute. @default undefined (attribute omitted) */
-  sameSite?: 'lax' | 'strict' | 'none' | 'Lax' | 'Strict' | 'None' | boolean;
+  /**
+   * Cookie `SameSite` attribute. Booleans are rejected, as by koa-session 7 (per request,
+   * `ctx.sessionOptions.sameSite = true` still means `'strict'`, as with the cookies package).
+   * @default undefined (attribute omitted)
+   */
+  sameSite?: 'lax' | 'strict' | 'none' | 'Lax' | 'Strict' | 'None';
   /** Cookie `Domain` attribute. @default undefined (host-only cookie) */
   domain?: string;
   /** Cookie `Path` attribute. @default '/' */
@@ -81,7 +86,7 @@ export interface SessionOptions<Ctx = unknown> {
   /** Called before every save. May return a promise (ours), which is awaited. */
   beforeSave?: (ctx: Ctx, session: SessionData) => unknown;
   /**
-   * Ours: encrypt the cookie with AES-256-GCM (see SECURITY.md). Keys newest first: the first
+   * Ours: encrypt the cookie with AES-256-GCM (see docs/security.md). Keys newest first: the first
    * seals, all open, a value opened by an older key is re-sealed on load. In store mode the
    * cookie's session id is sealed. `signed` then defaults to false and `app.keys` is not needed.
    */
@@ -187,12 +192,15 @@ const KNOWN = new Set([
 /**
  * Validates the user's options once, at startup, and fills in defaults. The caller's object is
  * copied, never mutated (unlike koa-session, which merges defaults into it and keeps it live).
+ * `callerNames`: names the caller accepts and removed before (SessionModule's `keys`), offered
+ * as suggestions for a mistyped name.
  *
  * @throws SessionConfigError naming the option and how to fix it.
  */
 export function normalizeOptions<Ctx>(
   input: SessionOptions<Ctx> | undefined,
   warn: (message: string) => void = console.warn,
+  callerNames: readonly string[] = [],
 ): NormalizedOptions<Ctx> {
   if (input !== undefined && (input === null || typeof input !== 'object')) {
     fail('options', `must be an object, got ${show(input)}`, 'Call `session({ ... }, app)` or `session(app)`.');
@@ -203,7 +211,7 @@ export function normalizeOptions<Ctx>(
       fail(
         name,
         'is not a known option',
-        'Check the spelling against the README option table (options are case-sensitive).',
+        `${didYouMean(name, [...KNOWN, ...callerNames])}Check the spelling against the option table in docs/options.md (options are case-sensitive).`,
       );
     }
   }

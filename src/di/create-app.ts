@@ -2,6 +2,7 @@ import Koa, { type Middleware } from 'koa';
 import { bodyParser } from '@koa/bodyparser';
 import { container as globalContainer, type DependencyContainer, type InjectionToken, type Provider } from 'tsyringe';
 import { SessionConfigError } from '../core/errors';
+import { didYouMean } from '../core/option-names';
 import { createSession } from '../koa/middleware';
 import { errorMapper } from './error-mapper';
 import type { Type } from './metadata';
@@ -76,7 +77,7 @@ function prepare(options: CreateAppOptions): Plan {
       throw new SessionConfigError(
         name,
         'is not an option of createApp()',
-        `Check the spelling; the options are ${[...OPTION_NAMES].join(', ')}.`,
+        `${didYouMean(name, OPTION_NAMES)}Check the spelling; the options are ${[...OPTION_NAMES].join(', ')}.`,
       );
     }
   }

@@ -47,7 +47,7 @@ export class SessionConfig {
   constructor(options: SessionModuleOptions = {}) {
     const { keys, ...rest } = options;
     this.keys = keys === undefined ? undefined : Object.freeze(checkKeys('keys', keys));
-    this.options = normalizeOptions<Context>(rest);
+    this.options = normalizeOptions<Context>(rest, undefined, ['keys']);
     this.source = Object.freeze(rest);
   }
 

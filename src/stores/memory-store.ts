@@ -1,4 +1,5 @@
 import { SessionConfigError } from '../core/errors';
+import { didYouMean } from '../core/option-names';
 import type { MaxAge, SessionPatch, SessionPayload, SessionStore } from '../core/types';
 import { userIdOf } from './user-id';
 
@@ -59,7 +60,11 @@ export class MemoryStore implements SessionStore {
     }
     for (const name of Object.keys(options)) {
       if (!OPTION_NAMES.includes(name))
-        configError(name, 'is not a known option', `Use one of: ${OPTION_NAMES.join(', ')}.`);
+        configError(
+          name,
+          'is not a known option',
+          `${didYouMean(name, OPTION_NAMES)}Use one of: ${OPTION_NAMES.join(', ')}.`,
+        );
     }
     this.maxEntries = options.maxEntries ?? 10_000;
     this.sessionTtl = options.sessionTtl ?? 86_400_000;

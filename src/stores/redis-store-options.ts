@@ -1,5 +1,6 @@
 import { Cluster, Redis, type ClusterNode, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { SessionConfigError } from '../core/errors';
+import { didYouMean } from '../core/option-names';
 
 /**
  * Options of {@link RedisStore}. Give either `client` (any ioredis client: standalone, Sentinel or
@@ -110,7 +111,8 @@ export function resolveRedisStoreOptions(input: RedisStoreOptions | undefined): 
     'readyTimeout',
   ];
   for (const name of Object.keys(opts)) {
-    if (!known.includes(name)) fail(name, 'is not a known option', `Use one of: ${known.join(', ')}.`);
+    if (!known.includes(name))
+      fail(name, 'is not a known option', `${didYouMean(name, known)}Use one of: ${known.join(', ')}.`);
   }
   const prefix = optionalString(opts.prefix, 'prefix', 'sess:') ?? '';
   const userField = optionalString(opts.userField, 'userField', 'userId');

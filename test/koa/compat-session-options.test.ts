@@ -4,7 +4,7 @@
  * of its options and reads it when loading and committing. Side by side with the real koa-session.
  */
 import type Koa from 'koa';
-import type { KoaSessionOptions } from 'koa-typed-session';
+import { SessionConfigError, type KoaSessionOptions } from 'koa-typed-session';
 import { cookieHeader, freezeTime, request, setCookies } from './support/http';
 import { implApp, type Impl } from './support/compat';
 import { JsonStore } from './support/stores';
@@ -129,6 +129,17 @@ describe('ctx.sessionOptions changes the request, as with koa-session (cookie mo
   ])('cookie attribute %s', async (_name, change) => {
     const [theirs, ours] = await both({}, perRequest(change, write));
     expect(ours).toEqual(theirs);
+  });
+
+  it('a per-request key that is not a cookie name fails the request with a SessionConfigError', async () => {
+    const app = implApp('ours', {}, perRequest({ key: 'bad key;' }, write));
+    const errors: unknown[] = [];
+    app.on('error', (err) => errors.push(err));
+    const res = await request(app.callback()).get('/');
+    expect(res.status).toBe(500);
+    expect(setCookies(res)).toEqual([]);
+    expect(errors[0]).toBeInstanceOf(SessionConfigError);
+    expect(String(errors[0])).toMatch(/option `key` set on ctx\.sessionOptions must be a valid cookie name/);
   });
 
   it('changes stay in their request', async () => {

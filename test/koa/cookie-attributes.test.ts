@@ -31,9 +31,19 @@ describe('cookie attributes', () => {
     expect(value).toContain(`path=/; ${expected}; httponly`);
   });
 
-  it('sameSite: true means strict, false omits it (as the cookies package)', async () => {
-    expect((await cookiesFor({ sameSite: true }))[0]).toContain('; samesite=strict;');
-    expect((await cookiesFor({ sameSite: false }))[0]).not.toContain('samesite');
+  it('ctx.sessionOptions.sameSite true means strict, false omits it (as the cookies package and koa-session)', async () => {
+    for (const [sameSite, expected] of [
+      [true, /; samesite=strict;/],
+      [false, /^(?!.*samesite)/],
+    ] as const) {
+      const app = createTestApp();
+      app.use((ctx) => {
+        ctx.sessionOptions.sameSite = sameSite;
+        ctx.session!.a = 1;
+        ctx.body = 'ok';
+      });
+      expect(setCookies(await request(app.callback()).get('/'))[0]).toMatch(expected);
+    }
   });
 
   it('key names both cookies', async () => {

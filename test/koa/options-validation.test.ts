@@ -1,5 +1,6 @@
 /** Every invalid option fails at startup with a SessionConfigError naming it (koa-session: ZodError/assert). */
 import Koa from 'koa';
+import { createSession as koaSession } from 'koa-session';
 import { session, SessionConfigError, SessionError, type KoaSessionOptions } from 'koa-typed-session';
 
 function configError(options: unknown): SessionConfigError {
@@ -41,6 +42,8 @@ const cases: Array<[string, unknown]> = [
   ['sameSite', 'bogus'],
   ['sameSite', 1],
   ['sameSite', null],
+  ['sameSite', true],
+  ['sameSite', false],
   ['domain', 1],
   ['domain', 'a;b'],
   ['path', 1],
@@ -89,6 +92,39 @@ describe('invalid options fail at startup', () => {
     const err = configError({ maxAgee: 1000 });
     expect(err.option).toBe('maxAgee');
     expect(err.message).toMatch(/is not a known option/);
+  });
+
+  it.each([
+    ['maxAgee', 'maxAge'],
+    ['roling', 'rolling'],
+    ['rollign', 'rolling'],
+    ['MaxAge', 'maxAge'],
+    ['httponly', 'httpOnly'],
+    ['samesite', 'sameSite'],
+    ['storeTimout', 'storeTimeout'],
+    ['expire', 'expires'],
+  ])('an unknown option %s suggests the nearest known name, %s', (typo, known) => {
+    const err = configError({ [typo]: 1 });
+    expect(err.option).toBe(typo);
+    expect(err.message).toContain(`is not a known option. Did you mean \`${known}\`?`);
+  });
+
+  it('an unknown option far from every known name suggests none', () => {
+    const err = configError({ database: 'x' });
+    expect(err.message).toMatch(/is not a known option\. Check the spelling/);
+    expect(err.message).not.toContain('Did you mean');
+  });
+
+  it('sameSite true/false are rejected, as koa-session 7 rejects them', () => {
+    for (const sameSite of [true, false]) {
+      const app = new Koa();
+      app.keys = ['k'];
+      expect(() => koaSession({ sameSite } as never, app as never)).toThrow();
+      const err = configError({ sameSite });
+      expect(err.option).toBe('sameSite');
+      expect(err.message).toContain(`got ${String(sameSite)}`);
+      expect(err.message).toContain(sameSite ? "Write `sameSite: 'strict'`" : 'Remove the option');
+    }
   });
 
   it('options that are not an object fail', () => {

@@ -71,7 +71,10 @@ describe('MemoryStore', () => {
       [{ sessionTtl: -1 }, /^koa-typed-session: option `sessionTtl` of MemoryStore must be a positive number/],
       [{ sessionTtl: 'long' }, /^koa-typed-session: option `sessionTtl` of MemoryStore must be a positive number/],
       [{ now: 5 }, /^koa-typed-session: option `now` of MemoryStore must be a function/],
-      [{ maxEntrie: 5 }, /^koa-typed-session: option `maxEntrie` of MemoryStore is not a known option\. Use one of/],
+      [
+        { maxEntrie: 5 },
+        /^koa-typed-session: option `maxEntrie` of MemoryStore is not a known option\. Did you mean `maxEntries`\? Use one of/,
+      ],
       ['big', /^koa-typed-session: option `options` of MemoryStore must be an object/],
     ];
     for (const [options] of cases) expect(() => new MemoryStore(options as never)).toThrow(SessionConfigError);
