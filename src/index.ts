@@ -9,13 +9,14 @@ import { createSession } from './koa/middleware';
 
 export { createSession, createSession as session, contextSession } from './koa/middleware';
 export { destroyAllSessionsOf } from './koa/destroy-all-sessions';
-export type { KoaSessionOptions, KoaSessionEvent } from './koa/middleware';
+export type { KoaSessionOptions, KoaSessionEvent, CreateSessionOptions } from './koa/middleware';
 // `Session` is both the engine's session class (type, `instanceof`, `prototype`) and the `@Session()`
 // parameter decorator: see di/session.decorator.ts.
 export { Session } from './di/session.decorator';
 export type { CommitOptions } from './core/session';
-export { ONE_DAY } from './core/options';
-export type { SessionOptions, NormalizedOptions } from './core/options';
+// `SessionOptions` is both the options type and, as in koa-session 7, a value with `.parse()`.
+export { ONE_DAY, SessionOptions } from './core/options';
+export type { NormalizedOptions, ParsedSessionOptions } from './core/options';
 export {
   SessionError,
   SessionConfigError,

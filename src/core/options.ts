@@ -316,3 +316,35 @@ export function normalizeOptions<Ctx>(
   if (sealer) view.encrypt = { keys: '[redacted]' };
   return Object.freeze({ ...normalized, view: Object.freeze(view) });
 }
+
+/**
+ * What {@link SessionOptions}.parse() returns: the options as given, with koa-session's defaults
+ * filled in (the shape of `ctx.sessionOptions`).
+ */
+export type ParsedSessionOptions<Ctx = unknown> = SessionOptions<Ctx> &
+  Required<
+    Pick<
+      SessionOptions<Ctx>,
+      'key' | 'autoCommit' | 'overwrite' | 'httpOnly' | 'signed' | 'rolling' | 'renew' | 'genid' | 'encode' | 'decode'
+    >
+  >;
+
+/**
+ * koa-session 7 compatibility: koa-session exports `SessionOptions` as a runtime value (its zod
+ * schema), and code such as its own tests calls `SessionOptions.parse(opts)`. This is the same
+ * call without zod: the options are checked by {@link normalizeOptions} (a bad one throws a
+ * {@link SessionConfigError}, where zod throws a ZodError; an unknown name is rejected, where zod
+ * drops it) and a new object with the defaults filled in is returned; the input is not changed.
+ *
+ * @example
+ * ```ts
+ * SessionOptions.parse({ rolling: true }).key; // 'koa.sess'
+ * ```
+ */
+export const SessionOptions = {
+  parse<Ctx = unknown>(input: unknown): ParsedSessionOptions<Ctx> {
+    // `view` is built by normalizeOptions with every defaulted name set; its static type is a record.
+    const view = normalizeOptions<Ctx>(input as SessionOptions<Ctx> | undefined).view;
+    return { ...view } as unknown as ParsedSessionOptions<Ctx>;
+  },
+};

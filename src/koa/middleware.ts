@@ -10,6 +10,9 @@ import { KoaCookieJar, signerFor } from './koa-cookie-jar';
 /** The options of {@link createSession} with Koa's context type. */
 export type KoaSessionOptions = SessionOptions<Context>;
 
+/** koa-session 7's name for the options of `createSession` (there: `Partial<SessionOptions>`). */
+export type CreateSessionOptions = KoaSessionOptions;
+
 /**
  * The payload of the `session:*` app events with Koa's context type.
  *

@@ -68,6 +68,7 @@ describe('module shape', () => {
         'SessionConfigError',
         'SessionStoreError',
         'Session',
+        'SessionOptions',
       ]),
     );
   });
