@@ -332,7 +332,7 @@ export type ParsedSessionOptions<Ctx = unknown> = SessionOptions<Ctx> &
 /**
  * koa-session 7 compatibility: koa-session exports `SessionOptions` as a runtime value (its zod
  * schema), and code such as its own tests calls `SessionOptions.parse(opts)`. This is the same
- * call without zod: the options are checked by {@link normalizeOptions} (a bad one throws a
+ * call without zod: the options are checked as `session()` checks them (a bad one throws a
  * {@link SessionConfigError}, where zod throws a ZodError; an unknown name is rejected, where zod
  * drops it) and a new object with the defaults filled in is returned; the input is not changed.
  *
@@ -342,6 +342,10 @@ export type ParsedSessionOptions<Ctx = unknown> = SessionOptions<Ctx> &
  * ```
  */
 export const SessionOptions = {
+  /**
+   * Checks `input` and returns a new object with the defaults filled in.
+   * @throws SessionConfigError for an invalid or unknown option.
+   */
   parse<Ctx = unknown>(input: unknown): ParsedSessionOptions<Ctx> {
     // `view` is built by normalizeOptions with every defaulted name set; its static type is a record.
     const view = normalizeOptions<Ctx>(input as SessionOptions<Ctx> | undefined).view;
