@@ -10,6 +10,7 @@ import { RequestScope } from './request-scope';
 import { SessionConfig, checkKeys } from './session-config';
 import type { AppModule } from './session.module';
 import { SessionService } from './session.service';
+import { checkValidationOptions, type RequestValidationOptions } from './validate-request';
 
 /** A provider for `createApp({ providers })`: a class (a singleton of the app), or a token with a tsyringe provider. */
 export type AppProvider =
@@ -37,6 +38,8 @@ export interface CreateAppOptions {
   bodyParser?: Parameters<typeof bodyParser>[0] | false;
   /** Extra Koa middleware, run inside the session (it may use ctx.session and SessionService) before the routes. */
   middleware?: Middleware[];
+  /** Validation options of every request DTO (`@Body()`, `@Query()`, `@Param()` classes); a parameter's own options win. */
+  validation?: RequestValidationOptions;
 }
 
 /** A Koa app built by createApp, with the app's own DI container. */
@@ -54,6 +57,7 @@ const OPTION_NAMES = new Set([
   'proxy',
   'bodyParser',
   'middleware',
+  'validation',
 ]);
 
 interface Plan {
@@ -101,6 +105,7 @@ function prepare(options: CreateAppOptions): Plan {
   if (options.keys !== undefined) checkKeys('keys', options.keys);
   const container = (options.container ?? globalContainer).createChildContainer();
   const scope = new RequestScope();
+  scope.validation = checkValidationOptions(options.validation, 'validation');
   container.registerInstance(RequestScope, scope);
   for (const provider of options.providers ?? []) {
     if (typeof provider === 'function') container.registerSingleton(provider as unknown as new () => object);

@@ -10,7 +10,7 @@ import { SessionConfigError } from '../core/errors';
 import { isThenable } from '../core/store-call';
 import { getControllerPrefix, getParams, getParamTypes, getRoutes, type ParamMetadata, type Type } from './metadata';
 import type { RequestScope } from './request-scope';
-import { compileDtoPipe } from './validate-request';
+import { checkValidationOptions, compileDtoPipe, compileValueConversion } from './validate-request';
 
 /** Produces one argument of a handler from the request. */
 type Extractor = (ctx: Context) => unknown;
@@ -40,11 +40,19 @@ function extractor(param: ParamMetadata, paramType: unknown, scope: RequestScope
     case 'query':
     case 'param': {
       const read = readers[param.kind];
-      const whole = param.name === undefined;
-      // A whole body/query/params typed with a validated class goes through its DTO pipe.
-      const pipe = whole ? compileDtoPipe(paramType, param.kind) : undefined;
-      if (pipe) return (ctx) => pipe(read(ctx));
-      return (ctx) => pick(read(ctx), param.name);
+      const { name, kind } = param;
+      if (name === undefined) {
+        // A whole body/query/params typed with a validated class goes through its DTO pipe.
+        const decorator = `@${kind.charAt(0).toUpperCase()}${kind.slice(1)}() on ${where}`;
+        const options = { ...scope.validation, ...checkValidationOptions(param.validation, decorator) };
+        const pipe = compileDtoPipe(paramType, kind, options);
+        if (pipe) return (ctx) => pipe(read(ctx));
+        return read;
+      }
+      // A single query or route value declared number, boolean or Date is converted (400 if it cannot be).
+      const convert = kind === 'body' ? undefined : compileValueConversion(paramType, kind, name);
+      if (convert) return (ctx) => convert(pick(read(ctx), name));
+      return (ctx) => pick(read(ctx), name);
     }
     case 'ctx':
       return (ctx) => ctx;
