@@ -10,6 +10,7 @@ import { SessionConfigError } from '../core/errors';
 import { isThenable } from '../core/store-call';
 import { getControllerPrefix, getParams, getParamTypes, getRoutes, type ParamMetadata, type Type } from './metadata';
 import type { RequestScope } from './request-scope';
+import { warnUnreachableRoutes, type RouteEntry } from './route-warnings';
 import { checkValidationOptions, compileDtoPipe, compileValueConversion } from './validate-request';
 
 /** Produces one argument of a handler from the request. */
@@ -124,6 +125,7 @@ export function registerControllers(
   scope: RequestScope,
 ): Router {
   const router = new Router();
+  const entries: RouteEntry[] = [];
   for (const ctrl of controllers) {
     const prefix = getControllerPrefix(ctrl);
     if (prefix === undefined) {
@@ -145,8 +147,11 @@ export function registerControllers(
       );
     }
     for (const { method, path, handler } of getRoutes(ctrl)) {
-      router.register(joinPath(prefix, path), [method], compileHandler(ctrl, instance, handler, scope));
+      const fullPath = joinPath(prefix, path);
+      router.register(fullPath, [method], compileHandler(ctrl, instance, handler, scope));
+      entries.push({ method, path: fullPath, name: `${ctrl.name}.${String(handler)}()` });
     }
   }
+  warnUnreachableRoutes(entries);
   return router;
 }
