@@ -128,6 +128,14 @@ function assemble({ options, container, scope }: Plan): DecoratedApp {
   }
   const keys = config?.keys ?? options.keys;
   if (keys) app.keys = [...keys];
+  else if (config?.options.signed) {
+    // Said here, in createApp's terms: the middleware's own message is about `app.keys`.
+    throw new SessionConfigError(
+      'keys',
+      'is missing: signed session cookies need signing keys',
+      'Pass `createApp({ keys: [process.env.SESSION_SECRET!] })` or `SessionModule.forRoot({ keys: [...] })` (newest key first).',
+    );
+  }
   scope.sessionsEnabled = config !== undefined;
   if (!config) {
     // Without SessionModule, tsyringe would only say "TypeInfo not known for SessionService".
