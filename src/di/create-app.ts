@@ -20,6 +20,15 @@ export type AppProvider =
       provide: InjectionToken;
     } & Provider);
 
+/** @internal Where createApp keeps the session chain of an app for the testing kit. */
+export const SESSION_CHAIN = Symbol('koa-typed-session#session-chain');
+
+/** @internal The middleware the testing kit runs code inside. */
+export interface SessionChain {
+  readonly session: Middleware | undefined;
+  readonly scope: Middleware;
+}
+
 /** Options of {@link createApp}. */
 export interface CreateAppOptions {
   /** Signing keys (`app.keys`), newest first. May come from the SessionModule instead. */
@@ -155,8 +164,11 @@ function assemble({ options, container, scope }: Plan): DecoratedApp {
   const router = registerControllers(options.controllers ?? [], container, scope);
 
   app.use(errorMapper());
-  if (config) app.use(createSession(config.source, app));
+  const sessionMiddleware = config ? createSession(config.source, app) : undefined;
+  if (sessionMiddleware) app.use(sessionMiddleware);
   app.use(scope.middleware());
+  // For the testing kit (testing.ts): the session and scope middleware, to run code in a session without HTTP.
+  Object.defineProperty(app, SESSION_CHAIN, { value: { session: sessionMiddleware, scope: app.middleware.at(-1) } });
   if (options.bodyParser !== false) app.use(bodyParser(options.bodyParser));
   for (const middleware of options.middleware ?? []) app.use(middleware);
   app.use(router.routes());
