@@ -146,6 +146,17 @@ describe('testing kit: withSession runs code in a real session without HTTP', ()
     expect(run.id).toBeUndefined();
   });
 
+  it('works with secure cookies behind a proxy header, and passes method, url and headers', async () => {
+    const app = createTestingApp({ keys: ['test'], proxy: true, imports: [SessionModule.forRoot({ secure: true })] });
+    const run = await withSession(
+      app,
+      { data: { a: 1 }, method: 'POST', url: '/x?y=1', headers: { 'X-Forwarded-Proto': 'https' } },
+      ({ ctx }) => `${ctx.method} ${ctx.path} ${ctx.query.y as string} ${String(ctx.secure)}`,
+    );
+    expect(run.result).toBe('POST /x 1 true');
+    expect(run.saved).toEqual({ a: 1 });
+  });
+
   it('needs an app with SessionModule', async () => {
     const app = createTestingApp({ keys: ['test'] });
     await expect(withSession(app, {}, () => 1)).rejects.toThrow(/has no SessionModule, which withSession\(\) needs/);
