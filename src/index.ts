@@ -65,6 +65,9 @@ export { SessionService } from './di/session.service';
 export type { RegenerateOptions } from './di/session.service';
 export type { SchemaInvalidEvent } from './di/request-state';
 export type { ErrorBody } from './di/error-mapper';
+export type { RequestValidationOptions } from './di/validate-request';
 export { SESSION_STORE } from './di/tokens';
+export { createTestingApp, createTestingAppAsync, withSession } from './di/testing';
+export type { TestingAppOptions, WithSessionOptions, SessionTestContext, SessionRun } from './di/testing';
 
 export default createSession;

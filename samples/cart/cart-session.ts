@@ -20,10 +20,12 @@ export class CartLine {
 }
 
 /**
- * The shopping session. `whitelist` drops keys no decorator declares (old fields after a deploy);
- * stored data that fails the schema is reset to an empty cart (the default policy).
+ * The shopping session. With `whitelist` the schema sees, validates and writes only the keys it
+ * declares: other code's keys in the same session are left alone. `obsoleteKeys` removes the key of
+ * the cart's previous version. Stored data that fails the schema is reset to an empty cart (the
+ * default policy), again touching only the schema's own keys.
  */
-@SessionSchema({ whitelist: true })
+@SessionSchema({ whitelist: true, obsoleteKeys: ['cart'] })
 export class CartSession {
   @ValidateNested({ each: true }) @Type(() => CartLine) @ArrayMaxSize(20) lines: CartLine[] = [];
   @IsOptional() @IsString() @Length(1, 32) customer?: string;

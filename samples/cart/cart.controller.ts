@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, Param, Post, SessionService } from 'koa-typed-session';
+import { AddItemDto, LoginDto } from './cart.dto';
 import { CartService, type CartView } from './cart.service';
 
 /** HTTP endpoints of the cart; the logic lives in CartService. */
@@ -14,10 +15,10 @@ export class CartController {
     return this.cart.view();
   }
 
+  /** The body is a validated DTO; the session schema then validates what is stored (qty 1-99 per line). */
   @Post('/items')
-  add(@Body('sku') sku: unknown, @Body('qty') qty: unknown): Promise<CartView> {
-    // The session schema validates what is stored (qty 1-99, sku format); the body is only shaped here.
-    return this.cart.add(String(sku), typeof qty === 'number' ? qty : 1);
+  add(@Body() item: AddItemDto): Promise<CartView> {
+    return this.cart.add(item.sku, item.qty ?? 1);
   }
 
   @Delete('/items/:sku')
@@ -26,8 +27,8 @@ export class CartController {
   }
 
   @Post('/login')
-  login(@Body('name') name: unknown): Promise<CartView> {
-    return this.cart.login(String(name));
+  login(@Body() body: LoginDto): Promise<CartView> {
+    return this.cart.login(body.name);
   }
 
   @Post('/checkout')

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import { Body, Controller, Ctx, Get, Post, Session, SessionService } from 'koa-typed-session';
-import { parseForm } from './forms';
+import { FORM } from './forms';
 import { PageStateService } from './page-state.service';
 import { loginPage } from './views';
 import { LoginForm, WebSession } from './web-session';
@@ -25,19 +25,16 @@ export class AuthController {
     return loginPage(this.pages.of(s));
   }
 
-  /** Logs in: a new session id first (session-fixation defence), then the user's name. */
+  /**
+   * Logs in: a new session id first (session-fixation defence), then the user's name. The form is
+   * validated before this runs; an invalid one re-renders the page with a 400 (forms.ts).
+   */
   @Post('/login')
-  async login(@Body() body: unknown, @Session() s: WebSession, @Ctx() ctx: Context): Promise<string | undefined> {
-    const form = await parseForm(LoginForm, body);
-    if (!form.ok) {
-      ctx.status = 400;
-      return loginPage(this.pages.of(s), form.message);
-    }
+  async login(@Body(FORM) form: LoginForm, @Session() s: WebSession, @Ctx() ctx: Context): Promise<void> {
     await this.sessions.regenerate(); // keeps the data (views, cart); `s` stays live
-    s.user = form.value.name;
-    s.flash = `Logged in as ${form.value.name}.`;
+    s.user = form.name;
+    s.flash = `Logged in as ${form.name}.`;
     seeOther(ctx, '/');
-    return undefined;
   }
 
   /** Logs out: the session is destroyed and the browser told to drop the cookie. */

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import { Body, Controller, Ctx, Get, Post, Session } from 'koa-typed-session';
-import { parseForm } from './forms';
+import { FORM } from './forms';
 import { PageStateService } from './page-state.service';
 import { cartPage } from './views';
 import { AddToCartForm, CartLine, CATALOGUE, WebSession } from './web-session';
@@ -16,15 +16,10 @@ export class CartController {
     return cartPage(this.pages.of(s), this.pages.cartLines(s), CATALOGUE);
   }
 
-  /** Adds a line (or more of an item already in the cart); a bad form re-renders with a message. */
+  /** Adds a line (or more of an item already in the cart); a bad form re-renders with a message (forms.ts). */
   @Post('/add')
-  async add(@Body() body: unknown, @Session() s: WebSession, @Ctx() ctx: Context): Promise<string | undefined> {
-    const form = await parseForm(AddToCartForm, body);
-    if (!form.ok) {
-      ctx.status = 400;
-      return cartPage(this.pages.of(s), this.pages.cartLines(s), CATALOGUE, form.message);
-    }
-    const { sku, quantity } = form.value;
+  add(@Body(FORM) form: AddToCartForm, @Session() s: WebSession, @Ctx() ctx: Context): string | undefined {
+    const { sku, quantity } = form;
     const line = s.cart.find((l) => l.sku === sku);
     if (line && line.quantity + quantity > 99) {
       // The session schema would refuse it too (SessionValidationError, nothing saved); say it nicely.

@@ -1,6 +1,7 @@
 import { createApp, type DecoratedApp, type SessionModuleOptions, SessionModule } from 'koa-typed-session';
 import { AuthController } from './auth.controller';
 import { CartController } from './cart.controller';
+import { formErrorPages } from './forms';
 import { HomeController } from './home.controller';
 import { PageStateService, WEB_FEATURES, type WebFeatures } from './page-state.service';
 
@@ -33,10 +34,13 @@ export function createWebApp(options: WebAppOptions = {}): DecoratedApp {
   // The store contract makes "destroy all sessions of a user" an optional capability: offer the
   // button only when the configured store has it.
   const features: WebFeatures = { logoutEverywhere: typeof session.store?.destroyAllOf === 'function' };
-  return createApp({
+  const app: DecoratedApp = createApp({
     keys: options.keys ?? DEMO_KEYS,
     imports: [SessionModule.forRoot(session)],
     providers: [{ provide: WEB_FEATURES, useValue: features }, PageStateService],
     controllers: [HomeController, AuthController, CartController],
+    // Invalid forms re-render their page (the container is the app's, read when a form fails).
+    middleware: [formErrorPages(() => app.container)],
   });
+  return app;
 }

@@ -76,7 +76,10 @@ export interface SessionFieldError {
   children?: SessionFieldError[];
 }
 
-/** Session data failed its schema: never written. A 400 whose message lists the fields. */
+/**
+ * Session data failed its schema: never written. A 400 (by default) whose message lists the
+ * fields; with a 5xx status the message and fields are not exposed to the client.
+ */
 export class SessionValidationError extends SessionError {
   /** The invalid fields. */
   readonly errors: SessionFieldError[];
@@ -87,7 +90,7 @@ export class SessionValidationError extends SessionError {
       `koa-typed-session: session data does not match ${schema} (invalid: ${fields}). Nothing was saved.`,
       'ERR_SESSION_VALIDATION',
       status,
-      true,
+      status < 500,
     );
     this.errors = errors;
   }
@@ -104,7 +107,7 @@ export class RequestValidationError extends SessionError {
   constructor(source: 'body' | 'query' | 'param', schema: string, errors: SessionFieldError[]) {
     const fields = errors.map((e) => e.property).join(', ');
     super(
-      `koa-typed-session: the request ${source === 'param' ? 'parameters' : source} do not match ${schema} (invalid: ${fields}).`,
+      `koa-typed-session: the request ${source === 'param' ? 'parameters do' : `${source} does`} not match ${schema} (invalid: ${fields}).`,
       'ERR_REQUEST_VALIDATION',
       400,
       true,

@@ -11,6 +11,7 @@ import { RequestScope } from './request-scope';
 import { SessionConfig, checkKeys } from './session-config';
 import type { AppModule } from './session.module';
 import { SessionService } from './session.service';
+import { checkValidationOptions, type RequestValidationOptions } from './validate-request';
 
 /** A provider for `createApp({ providers })`: a class (a singleton of the app), or a token with a tsyringe provider. */
 export type AppProvider =
@@ -19,6 +20,15 @@ export type AppProvider =
       /** The token the provider is registered under. */
       provide: InjectionToken;
     } & Provider);
+
+/** @internal Where createApp keeps the session chain of an app for the testing kit. */
+export const SESSION_CHAIN = Symbol('koa-typed-session#session-chain');
+
+/** @internal The middleware the testing kit runs code inside. */
+export interface SessionChain {
+  readonly session: Middleware | undefined;
+  readonly scope: Middleware;
+}
 
 /** Options of {@link createApp}. */
 export interface CreateAppOptions {
@@ -38,6 +48,8 @@ export interface CreateAppOptions {
   bodyParser?: Parameters<typeof bodyParser>[0] | false;
   /** Extra Koa middleware, run inside the session (it may use ctx.session and SessionService) before the routes. */
   middleware?: Middleware[];
+  /** Validation options of every request DTO (`@Body()`, `@Query()`, `@Param()` classes); a parameter's own options win. */
+  validation?: RequestValidationOptions;
 }
 
 /** A Koa app built by createApp, with the app's own DI container. */
@@ -55,6 +67,7 @@ const OPTION_NAMES = new Set([
   'proxy',
   'bodyParser',
   'middleware',
+  'validation',
 ]);
 
 interface Plan {
@@ -102,6 +115,7 @@ function prepare(options: CreateAppOptions): Plan {
   if (options.keys !== undefined) checkKeys('keys', options.keys);
   const container = (options.container ?? globalContainer).createChildContainer();
   const scope = new RequestScope();
+  scope.validation = checkValidationOptions(options.validation, 'validation');
   container.registerInstance(RequestScope, scope);
   for (const provider of options.providers ?? []) {
     if (typeof provider === 'function') container.registerSingleton(provider as unknown as new () => object);
@@ -124,6 +138,14 @@ function assemble({ options, container, scope }: Plan): DecoratedApp {
   }
   const keys = config?.keys ?? options.keys;
   if (keys) app.keys = [...keys];
+  else if (config?.options.signed) {
+    // Said here, in createApp's terms: the middleware's own message is about `app.keys`.
+    throw new SessionConfigError(
+      'keys',
+      'is missing: signed session cookies need signing keys',
+      'Pass `createApp({ keys: [process.env.SESSION_SECRET!] })` or `SessionModule.forRoot({ keys: [...] })` (newest key first).',
+    );
+  }
   scope.sessionsEnabled = config !== undefined;
   if (!config) {
     // Without SessionModule, tsyringe would only say "TypeInfo not known for SessionService".
@@ -143,8 +165,11 @@ function assemble({ options, container, scope }: Plan): DecoratedApp {
   const router = registerControllers(options.controllers ?? [], container, scope);
 
   app.use(errorMapper());
-  if (config) app.use(createSession(config.source, app));
+  const sessionMiddleware = config ? createSession(config.source, app) : undefined;
+  if (sessionMiddleware) app.use(sessionMiddleware);
   app.use(scope.middleware());
+  // For the testing kit (testing.ts): the session and scope middleware, to run code in a session without HTTP.
+  Object.defineProperty(app, SESSION_CHAIN, { value: { session: sessionMiddleware, scope: app.middleware.at(-1) } });
   if (options.bodyParser !== false) app.use(bodyParser(options.bodyParser));
   for (const middleware of options.middleware ?? []) app.use(middleware);
   app.use(router.routes());

@@ -45,7 +45,8 @@ export function toErrorResponse(error: unknown): {
   const code =
     error instanceof SessionError ? error.code : typeof err.code === 'string' && expose ? err.code : undefined;
   const body = bodyFor(status, message, code);
-  if (error instanceof SessionValidationError || error instanceof RequestValidationError) body.errors = error.errors;
+  if ((error instanceof SessionValidationError || error instanceof RequestValidationError) && expose)
+    body.errors = error.errors;
   const headers =
     typeof err.headers === 'object' && err.headers !== null
       ? (err.headers as Record<string, string | string[]>)

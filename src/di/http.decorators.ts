@@ -4,6 +4,7 @@
  */
 import { injectable } from 'tsyringe';
 import { addParam, addRoute, setControllerPrefix, type HttpMethod, type ParamKind, type Type } from './metadata';
+import type { RequestValidationOptions } from './validate-request';
 
 /**
  * Declares a controller: a class whose `@Get`/`@Post`/... methods become routes under `prefix`.
@@ -59,30 +60,56 @@ export function Delete(path = '/'): MethodDecorator {
 }
 
 /** Records a request-parameter decorator; shared by the decorators below and `@Session()`. */
-export function paramDecorator(kind: ParamKind, name?: string, schema?: Type): ParameterDecorator {
+export function paramDecorator(
+  kind: ParamKind,
+  name?: string,
+  schema?: Type,
+  validation?: RequestValidationOptions,
+): ParameterDecorator {
   return (target, handler, index) => {
     if (handler === undefined) return; // a constructor parameter: that is tsyringe's business
-    const meta = { index, kind, ...(name !== undefined && { name }), ...(schema !== undefined && { schema }) };
+    const meta = {
+      index,
+      kind,
+      ...(name !== undefined && { name }),
+      ...(schema !== undefined && { schema }),
+      ...(validation !== undefined && { validation: { ...validation } }),
+    };
     addParam((target as { constructor: Type }).constructor, handler, meta);
   };
 }
 
+function requestParam(kind: 'body' | 'query' | 'param', arg: unknown): ParameterDecorator {
+  if (typeof arg === 'string') return paramDecorator(kind, arg);
+  // An object: validation options (checked when the app is created, naming the parameter).
+  return paramDecorator(kind, undefined, undefined, arg as RequestValidationOptions | undefined);
+}
+
 /**
  * The parsed request body (JSON, form or text, by `@koa/bodyparser`), or one field of it.
- * It is handed over as parsed: validate it yourself (the module validates sessions, not bodies).
+ * Typed with a class that has class-validator decorators, the whole body is converted and
+ * validated (a 400 `RequestValidationError` when it does not match), with the app's validation
+ * options (`createApp({ validation })`) or the ones given here.
+ *
+ * @example `@Post('/login') login(@Body({ whitelist: true }) body: LoginDto) {}`
  */
-export function Body(field?: string): ParameterDecorator {
-  return paramDecorator('body', field);
+export function Body(fieldOrOptions?: string | RequestValidationOptions): ParameterDecorator {
+  return requestParam('body', fieldOrOptions);
 }
 
-/** The query string as an object (`ctx.query`), or one of its values: `@Query('page') page?: string`. */
-export function Query(name?: string): ParameterDecorator {
-  return paramDecorator('query', name);
+/**
+ * The query string as an object (`ctx.query`), or one of its values: `@Query('page') page?: number`.
+ * A whole query typed with a DTO class is validated as `@Body()` is; values declared `number`,
+ * `boolean` or `Date` (single values, or DTO properties) are converted with routing-controllers'
+ * rules, and a value that does not convert answers 400.
+ */
+export function Query(nameOrOptions?: string | RequestValidationOptions): ParameterDecorator {
+  return requestParam('query', nameOrOptions);
 }
 
-/** The route parameters (`ctx.params`), or one of them: `@Param('id') id: string`. */
-export function Param(name?: string): ParameterDecorator {
-  return paramDecorator('param', name);
+/** The route parameters (`ctx.params`), or one of them: `@Param('id') id: number` (converted as `@Query()` values are). */
+export function Param(nameOrOptions?: string | RequestValidationOptions): ParameterDecorator {
+  return requestParam('param', nameOrOptions);
 }
 
 /** The Koa context itself, for what the other decorators do not cover (headers, status, redirects). */

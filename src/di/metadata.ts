@@ -23,6 +23,8 @@ export interface ParamMetadata {
   readonly name?: string;
   /** An explicit session schema (`@Session(CartSession)`). */
   readonly schema?: Type;
+  /** Validation options of a `@Body()`, `@Query()` or `@Param()` DTO (`@Body({ whitelist: true })`). */
+  readonly validation?: Readonly<Record<string, unknown>>;
 }
 
 /** One route of a controller. */
@@ -77,6 +79,11 @@ export function getParams(target: Type, handler: string | symbol): readonly Para
 /** The parameter types TypeScript emitted for a handler (`emitDecoratorMetadata`). */
 export function getParamTypes(target: Type, handler: string | symbol): readonly unknown[] | undefined {
   return Reflect.getMetadata('design:paramtypes', target.prototype as object, handler) as unknown[] | undefined;
+}
+
+/** The declared type of a class property (`emitDecoratorMetadata`), e.g. `Number` for `page?: number`. */
+export function getPropertyType(target: Type, property: string): unknown {
+  return Reflect.getMetadata('design:type', target.prototype as object, property) as unknown;
 }
 
 /** Stores a session schema's options on its class. */

@@ -10,7 +10,8 @@ import { SessionConfigError } from '../core/errors';
 import { isThenable } from '../core/store-call';
 import { getControllerPrefix, getParams, getParamTypes, getRoutes, type ParamMetadata, type Type } from './metadata';
 import type { RequestScope } from './request-scope';
-import { compileDtoPipe } from './validate-request';
+import { warnUnreachableRoutes, type RouteEntry } from './route-warnings';
+import { checkValidationOptions, compileDtoPipe, compileValueConversion } from './validate-request';
 
 /** Produces one argument of a handler from the request. */
 type Extractor = (ctx: Context) => unknown;
@@ -40,11 +41,19 @@ function extractor(param: ParamMetadata, paramType: unknown, scope: RequestScope
     case 'query':
     case 'param': {
       const read = readers[param.kind];
-      const whole = param.name === undefined;
-      // A whole body/query/params typed with a validated class goes through its DTO pipe.
-      const pipe = whole ? compileDtoPipe(paramType, param.kind) : undefined;
-      if (pipe) return (ctx) => pipe(read(ctx));
-      return (ctx) => pick(read(ctx), param.name);
+      const { name, kind } = param;
+      if (name === undefined) {
+        // A whole body/query/params typed with a validated class goes through its DTO pipe.
+        const decorator = `@${kind.charAt(0).toUpperCase()}${kind.slice(1)}() on ${where}`;
+        const options = { ...scope.validation, ...checkValidationOptions(param.validation, decorator) };
+        const pipe = compileDtoPipe(paramType, kind, options);
+        if (pipe) return (ctx) => pipe(read(ctx));
+        return read;
+      }
+      // A single query or route value declared number, boolean or Date is converted (400 if it cannot be).
+      const convert = kind === 'body' ? undefined : compileValueConversion(paramType, kind, name);
+      if (convert) return (ctx) => convert(pick(read(ctx), name));
+      return (ctx) => pick(read(ctx), name);
     }
     case 'ctx':
       return (ctx) => ctx;
@@ -116,6 +125,7 @@ export function registerControllers(
   scope: RequestScope,
 ): Router {
   const router = new Router();
+  const entries: RouteEntry[] = [];
   for (const ctrl of controllers) {
     const prefix = getControllerPrefix(ctrl);
     if (prefix === undefined) {
@@ -137,8 +147,11 @@ export function registerControllers(
       );
     }
     for (const { method, path, handler } of getRoutes(ctrl)) {
-      router.register(joinPath(prefix, path), [method], compileHandler(ctrl, instance, handler, scope));
+      const fullPath = joinPath(prefix, path);
+      router.register(fullPath, [method], compileHandler(ctrl, instance, handler, scope));
+      entries.push({ method, path: fullPath, name: `${ctrl.name}.${String(handler)}()` });
     }
   }
+  warnUnreachableRoutes(entries);
   return router;
 }

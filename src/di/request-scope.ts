@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Context, Middleware } from 'koa';
 import { SessionStateError } from '../core/errors';
 import { RequestState } from './request-state';
+import type { RequestValidationOptions } from './validate-request';
 import { compileSchema, type CompiledSchema } from './validate-session';
 
 /**
@@ -15,6 +16,8 @@ export class RequestScope {
   private readonly schemas = new Map<unknown, CompiledSchema | undefined>();
   /** Whether the app has the session middleware (set by createApp). */
   sessionsEnabled = false;
+  /** The app's request-DTO validation options (`createApp({ validation })`), read when routes are compiled. */
+  validation: RequestValidationOptions = {};
 
   /** The schema for a class (compiled on first use, then cached); `undefined` for untyped. */
   schemaFor(type: unknown, where: string): CompiledSchema | undefined {

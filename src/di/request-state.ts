@@ -46,6 +46,12 @@ function perKey(data: Record<string, unknown>): Map<string, string> {
   return map;
 }
 
+function onlyKeys(data: Record<string, unknown>, keys: ReadonlySet<string>): Record<string, unknown> {
+  const view: Record<string, unknown> = {};
+  for (const key of Object.keys(data)) if (keys.has(key)) view[key] = data[key];
+  return view;
+}
+
 function withoutReserved(json: Map<string, string>): Map<string, string> {
   const map = new Map<string, string>();
   for (const [key, value] of json) if (!reserved(key)) map.set(key, value);
@@ -127,7 +133,16 @@ export class RequestState {
 
   private read(schema: CompiledSchema): Read {
     const session = this.session();
-    const data = session ? readData(session.toJSON()) : {};
+    let data = session ? readData(session.toJSON()) : {};
+    if (session && schema.obsolete.length > 0) {
+      // The one explicit way a schema removes keys it does not declare (`obsoleteKeys`).
+      for (const key of schema.obsolete) {
+        if (Object.hasOwn(data, key)) Reflect.deleteProperty(session, key);
+        delete data[key];
+      }
+    }
+    // A whitelist schema's view is its own keys: other schemas' and plain code's keys stay out of it.
+    if (schema.scope) data = onlyKeys(data, schema.scope);
     // A new or empty session has nothing stored to validate: the instance is the schema's defaults.
     return {
       session,
@@ -145,7 +160,7 @@ export class RequestState {
       this.emitInvalid(schema, data, errors);
       instance = new schema.type();
       base = withoutReserved(toJsonByKey(schema, instance));
-      this.replaceAll(session, base);
+      this.resetDeclared(session, schema, base);
     } else {
       base = perKey(data);
     }
@@ -180,7 +195,7 @@ export class RequestState {
     if (changed.length === 0) return;
     for (const { binding } of changed) {
       const errors = checkSync(binding.schema, binding.instance);
-      if (errors.length > 0) throw new SessionValidationError(binding.schema.name, errors);
+      if (errors.length > 0) throw new SessionValidationError(binding.schema.name, errors, binding.schema.saveStatus);
     }
     this.write(changed);
   }
@@ -190,7 +205,7 @@ export class RequestState {
     if (changed.length === 0) return;
     for (const { binding } of changed) {
       const errors = await check(binding.schema, binding.instance);
-      if (errors.length > 0) throw new SessionValidationError(binding.schema.name, errors);
+      if (errors.length > 0) throw new SessionValidationError(binding.schema.name, errors, binding.schema.saveStatus);
     }
     this.write(changed);
   }
@@ -225,8 +240,9 @@ export class RequestState {
     for (const key of Object.keys(session.toJSON())) Reflect.deleteProperty(session, key);
   }
 
-  private replaceAll(session: EngineSession, json: Map<string, string>): void {
-    this.clearData(session);
+  /** Replaces the schema's declared keys with the fresh instance's values; other keys survive. */
+  private resetDeclared(session: EngineSession, schema: CompiledSchema, json: Map<string, string>): void {
+    for (const key of schema.declared) if (!reserved(key)) Reflect.deleteProperty(session, key);
     for (const [key, value] of json) (session as SessionData)[key] = JSON.parse(value) as unknown;
   }
 

@@ -43,12 +43,16 @@ export type Session = EngineSession;
 
 /**
  * Declares a session schema's validation options and its policy for stored data that fails it.
- * Without this decorator a schema class uses the defaults: `onInvalid: 'reset'` and
- * class-validator's defaults (`forbidUnknownValues: true`, no whitelist).
+ * Without this decorator a schema class uses the defaults: `onInvalid: 'reset'`,
+ * `invalidSaveStatus: 400` and class-validator's defaults (`forbidUnknownValues: true`, no
+ * whitelist). With `whitelist`, the schema's view of the session is the keys it declares: it
+ * validates, writes and strips only those, and other schemas' or plain `ctx.session` keys survive.
+ * Keys the schema should delete are named in `obsoleteKeys`. A class without class-validator
+ * decorators is not validated (there is nothing to check).
  *
  * @example
  * ```ts
- * @SessionSchema({ whitelist: true, onInvalid: 'reject' })
+ * @SessionSchema({ whitelist: true, onInvalid: 'reject', obsoleteKeys: ['legacyUser'] })
  * export class AccountSession {
  *   @IsOptional() @IsString() userId?: string;
  * }

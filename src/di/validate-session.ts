@@ -29,6 +29,21 @@ export interface SessionSchemaOptions extends ValidatorOptions {
    * @default 'reset'
    */
   onInvalid?: 'reset' | 'reject';
+  /**
+   * Keys this schema removes from the session when it is loaded (for example the key of a previous
+   * version of the schema). The only way a schema deletes keys it does not declare: `whitelist`
+   * strips within the schema's own keys, never other code's keys.
+   * @default []
+   */
+  obsoleteKeys?: string[];
+  /**
+   * The HTTP status of the `SessionValidationError` thrown when the instance, edited by the
+   * server's code, fails the schema at save time. 400 (the default) suits handlers that copy client
+   * input into the session unvalidated; 500 says "a bug of ours" (the message is then hidden from
+   * the client and the error is emitted as the app's `error` event). Any status from 400 to 599.
+   * @default 400
+   */
+  invalidSaveStatus?: number;
 }
 
 /** A schema class with its options resolved: what the request path uses. */
@@ -41,6 +56,19 @@ export interface CompiledSchema<T extends object = object> {
   readonly plain: boolean;
   /** Every constraint is synchronous: validated with `validateSync`, without a promise per request. */
   readonly sync: boolean;
+  /** False when the class has no class-validator decorator: there is nothing to validate. */
+  readonly validates: boolean;
+  /** The keys the class declares (decorated properties and initialised fields). */
+  readonly declared: ReadonlySet<string>;
+  /**
+   * With `whitelist`, the schema's view of the session is limited to its declared keys: it reads,
+   * validates, writes and strips only those. `undefined`: the view is the whole session.
+   */
+  readonly scope: ReadonlySet<string> | undefined;
+  /** Keys removed from the session when the schema is loaded (`obsoleteKeys`). */
+  readonly obsolete: readonly string[];
+  /** Status of a save-time validation failure (`invalidSaveStatus`). */
+  readonly saveStatus: number;
 }
 
 // Types that can never describe a session. `Object` (interfaces, records, `any`) means "untyped".
@@ -89,7 +117,12 @@ export function compileSchema(type: unknown, where: string): CompiledSchema | un
       'A session schema is created with `new Schema()` for fresh sessions: give every constructor parameter a default, or remove the constructor.',
     );
   }
-  const { onInvalid = 'reset', ...validator } = (getSchemaOptions(ctor) ?? {}) as SessionSchemaOptions;
+  const {
+    onInvalid = 'reset',
+    obsoleteKeys = [],
+    invalidSaveStatus = 400,
+    ...validator
+  } = (getSchemaOptions(ctor) ?? {}) as SessionSchemaOptions;
   if (onInvalid !== 'reset' && onInvalid !== 'reject') {
     throw new SessionConfigError(
       'onInvalid',
@@ -97,7 +130,32 @@ export function compileSchema(type: unknown, where: string): CompiledSchema | un
       "Use `onInvalid: 'reset'` (the default).",
     );
   }
+  if (!Number.isInteger(invalidSaveStatus) || invalidSaveStatus < 400 || invalidSaveStatus > 599) {
+    throw new SessionConfigError(
+      'invalidSaveStatus',
+      `of @SessionSchema on ${ctor.name} must be an HTTP error status (400-599), got ${String(invalidSaveStatus)}`,
+      'Use 400 (the default: client input) or 500 (a server bug).',
+    );
+  }
+  if (!Array.isArray(obsoleteKeys) || !obsoleteKeys.every((key) => typeof key === 'string')) {
+    throw new SessionConfigError(
+      'obsoleteKeys',
+      `of @SessionSchema on ${ctor.name} must be an array of key names`,
+      "For example `obsoleteKeys: ['legacyCart']`.",
+    );
+  }
   const schemaType = ctor as unknown as new () => object;
+  const metadatas = getMetadataStorage().getTargetValidationMetadatas(schemaType, '', true, false);
+  const declared = new Set([...metadatas.map((m) => m.propertyName), ...Object.keys(new schemaType())]);
+  for (const key of obsoleteKeys) {
+    if (declared.has(key)) {
+      throw new SessionConfigError(
+        'obsoleteKeys',
+        `of @SessionSchema on ${ctor.name} names ${key}, which the class declares`,
+        'List only keys the schema no longer uses.',
+      );
+    }
+  }
   return {
     type: schemaType,
     name: ctor.name,
@@ -106,6 +164,11 @@ export function compileSchema(type: unknown, where: string): CompiledSchema | un
     validator: { forbidUnknownValues: true, ...validator, validationError: { target: false, value: false } },
     plain: isPlainSchema(schemaType),
     sync: hasOnlySyncConstraints(schemaType),
+    validates: metadatas.length > 0,
+    declared,
+    scope: validator.whitelist ? declared : undefined,
+    obsolete: [...obsoleteKeys],
+    saveStatus: invalidSaveStatus,
   };
 }
 
@@ -181,12 +244,14 @@ export function toJsonByKey(schema: CompiledSchema, instance: object): Map<strin
 
 /** Validates an instance against its schema; an empty list means valid. */
 export async function check(schema: CompiledSchema, instance: object): Promise<SessionFieldError[]> {
+  if (!schema.validates) return [];
   const errors = await validate(instance, schema.validator);
   return errors.map(toFieldError);
 }
 
 /** {@link check} for a schema whose constraints are all synchronous (`schema.sync`). */
 export function checkSync(schema: CompiledSchema, instance: object): SessionFieldError[] {
+  if (!schema.validates) return [];
   return validateSync(instance, schema.validator).map(toFieldError);
 }
 

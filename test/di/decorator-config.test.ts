@@ -103,4 +103,13 @@ describe('decorator misuse fails when the app is created, with a message saying 
       /NotAController, which has no @Controller\(\)/,
     );
   });
+
+  it('signed sessions without keys name createApp({ keys }), not app.keys', () => {
+    const err = configError(() => createApp({ imports: [SessionModule.forRoot()], controllers: [] }));
+    expect(err.option).toBe('keys');
+    expect(err.message).toMatch(/^koa-typed-session: option `keys` /);
+    expect(err.message).toContain('createApp({ keys:');
+    expect(err.message).toContain('SessionModule.forRoot({ keys:');
+    expect(err.message).not.toContain('app.keys =');
+  });
 });

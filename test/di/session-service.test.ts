@@ -11,6 +11,7 @@ import {
   SessionService,
   createApp,
 } from 'koa-typed-session';
+import { createTestingApp, withSession } from 'koa-typed-session/decorators';
 import { cookieHeader, request, setCookies } from '../helpers/app';
 
 class AccountSession {
@@ -181,6 +182,33 @@ describe('SessionService', () => {
     const visit = await agent.post('/visit').expect(200);
     const touched = await agent.post('/touch').set('Cookie', cookieHeader(visit)).expect(204);
     expect(idOf(touched)).toBe(idOf(visit));
+  });
+});
+
+describe('SessionService in services unit-tested with the testing kit (no controller, no HTTP)', () => {
+  const build = (audit?: Partial<AuditService>) =>
+    createTestingApp({
+      keys: ['k'],
+      imports: [SessionModule.forRoot({ store: new MemoryStore() })],
+      overrideProviders: audit ? [{ provide: AuditService, useValue: audit }] : [],
+    });
+
+  it('AccountService.visit() counts in the typed session and asks the audit service', async () => {
+    const run = await withSession(build({ visits: async () => 42 }), { data: { visits: 2 } }, ({ get }) =>
+      get(AccountService).visit(),
+    );
+    expect(run.result).toBe(42);
+    expect(run.saved).toEqual({ visits: 3 });
+  });
+
+  it('AccountService.login() moves the session to a new id and keeps or drops the data', async () => {
+    const app = build();
+    const before = await withSession(app, { data: { visits: 5, theme: 'dark' } }, ({ sessions }) => sessions.id);
+    const kept = await withSession(app, { cookie: before.cookie }, ({ get }) => get(AccountService).login('ada', true));
+    expect(kept.id).not.toBe(before.id);
+    expect(kept.saved).toEqual({ visits: 5, theme: 'dark', user: 'ada' });
+    const fresh = await withSession(app, { cookie: kept.cookie }, ({ get }) => get(AccountService).login('bo', false));
+    expect(fresh.saved).toEqual({ visits: 0, user: 'bo' });
   });
 });
 
