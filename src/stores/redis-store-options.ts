@@ -42,7 +42,7 @@ export interface RedisStoreOptions {
    * write is lost on a failover. @default 1 with Sentinel (`redis.sentinels` or a Sentinel client), else 0
    */
   waitReplicas?: number;
-  /** Most ms a write waits for its replicas (`WAIT`'s timeout); keep it below `storeTimeout`. @default 500 */
+  /** Most ms a write waits for its replicas (`WAIT`'s timeout); keep it below `storeTimeout`. @default 250 */
   waitTimeout?: number;
 }
 
@@ -175,7 +175,7 @@ export function resolveRedisStoreOptions(input: RedisStoreOptions | undefined): 
   // Redis's PX takes whole milliseconds.
   const sessionTtl = Math.ceil(positive(opts.sessionTtl, 'sessionTtl', 86_400_000));
   const readyTimeout = positive(opts.readyTimeout, 'readyTimeout', 1000);
-  const waitTimeout = Math.ceil(positive(opts.waitTimeout, 'waitTimeout', 500));
+  const waitTimeout = Math.ceil(positive(opts.waitTimeout, 'waitTimeout', 250));
   if (
     opts.waitReplicas !== undefined &&
     (typeof opts.waitReplicas !== 'number' || !Number.isInteger(opts.waitReplicas) || opts.waitReplicas < 0)

@@ -195,7 +195,11 @@ export class RedisStore extends EventEmitter implements SessionStore {
 
   /** Closes the connection if the store created the client; a client passed in is left open. */
   async quit(): Promise<void> {
-    if (this.ownsClient && this.client.status !== 'end') await this.client.quit();
+    if (!this.ownsClient || this.client.status === 'end') return;
+    await this.client.quit();
+    // ioredis's quit() leaves a Sentinel client's failoverDetector subscriptions open (only
+    // disconnect() closes them), which would keep the process alive.
+    if ((this.client as { isCluster?: unknown }).isCluster !== true) (this.client as Redis).disconnect();
   }
 
   private key(sid: string): string {

@@ -84,7 +84,7 @@ function get(
  */
 export async function runLoad(
   app: Koa,
-  { workers = 6, maxMs = 20_000, stop }: { workers?: number; maxMs?: number; stop: () => boolean },
+  { workers = 6, maxMs = 25_000, stop }: { workers?: number; maxMs?: number; stop: (run: LoadRun) => boolean },
 ): Promise<LoadRun> {
   const server = createServer(app.callback());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -102,7 +102,7 @@ export async function runLoad(
     }
     return { ok, sid: res.sid, cookie: res.cookie };
   };
-  const done = (): boolean => stop() || Date.now() > deadline;
+  const done = (): boolean => stop(run) || Date.now() > deadline;
   const worker = async (w: number): Promise<void> => {
     for (let n = 0; !done(); n++) {
       const login = await send('/login');
@@ -177,6 +177,12 @@ export function report(figures: Figures): void {
   } catch {
     // The figures are printed anyway.
   }
+}
+
+/** True once the fault is over (`settledAt`) and no request failed for the last second. */
+export function recovered(run: LoadRun, settledAt: number): boolean {
+  const now = Date.now();
+  return now > settledAt + 1000 && (run.failures.length === 0 || run.failures[run.failures.length - 1]! < now - 1000);
 }
 
 /** Recovery: from the fault until the last failed request (0 when none failed after it). */

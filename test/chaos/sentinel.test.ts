@@ -7,7 +7,7 @@ import Redis from 'ioredis';
 import { RedisStore } from 'koa-typed-session/redis';
 import { uniquePrefix } from '../helpers/redis';
 import { startSentinel, Topology, until, type SentinelTopology } from '../helpers/redis-topology';
-import { chaosApp, recoveryMs, report, runLoad, verify } from './load';
+import { chaosApp, recovered, recoveryMs, report, runLoad, verify } from './load';
 
 jest.setTimeout(60_000);
 
@@ -52,7 +52,7 @@ describe('chaos: Sentinel failover under load', () => {
     let faultAt = Infinity;
     let settledAt = Infinity;
     const start = Date.now();
-    const load = runLoad(chaosApp(store!, STORE_TIMEOUT), { stop: () => Date.now() > settledAt + 1500 });
+    const load = runLoad(chaosApp(store!, STORE_TIMEOUT), { stop: (run) => recovered(run, settledAt) });
     await new Promise((r) => setTimeout(r, 700));
     faultAt = Date.now();
     await fault(oldMaster);
