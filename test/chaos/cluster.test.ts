@@ -8,7 +8,7 @@ import { Cluster } from 'ioredis';
 import { RedisStore } from 'koa-typed-session/redis';
 import { uniquePrefix } from '../helpers/redis';
 import { startCluster, Topology, until, type ClusterTopology, type Node } from '../helpers/redis-topology';
-import { chaosApp, recovered, recoveryMs, report, runLoad, verify } from './load';
+import { chaosApp, recovered, recoveryMs, report, startLoad, verify } from './load';
 
 jest.setTimeout(60_000);
 
@@ -44,12 +44,12 @@ describe('chaos: Cluster failover under load', () => {
     let faultAt = Infinity;
     let settledAt = Infinity;
     const start = Date.now();
-    const load = runLoad(chaosApp(store, STORE_TIMEOUT), { stop: (run) => recovered(run, settledAt) });
-    await new Promise((r) => setTimeout(r, 700));
+    const load = startLoad(chaosApp(store, STORE_TIMEOUT), { stop: (run) => recovered(run, settledAt) });
+    await until('load under way', () => load.run.requests - load.run.failed >= 150, 15_000);
     faultAt = Date.now();
     await fault();
     settledAt = Date.now();
-    const run = await load;
+    const run = await load.finished;
     const reader = new Cluster(
       cluster.nodes.filter((n) => n.running()).map((n) => ({ host: '127.0.0.1', port: n.port })),
     );

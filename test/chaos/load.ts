@@ -79,18 +79,28 @@ function get(
 }
 
 /**
- * Runs `workers` sequential request loops until `stop()` says so (and at most `maxMs`).
- * Returns once every loop has ended.
+ * Starts `workers` sequential request loops that run until `stop()` says so (and at most
+ * `maxMs`); `finished` resolves once every loop has ended.
  */
-export async function runLoad(
+export function startLoad(
   app: Koa,
   { workers = 6, maxMs = 25_000, stop }: { workers?: number; maxMs?: number; stop: (run: LoadRun) => boolean },
-): Promise<LoadRun> {
+): { run: LoadRun; finished: Promise<LoadRun> } {
   const server = createServer(app.callback());
+  const run: LoadRun = { server, sessions: [], requests: 0, failed: 0, failures: [] };
+  return { run, finished: load(server, run, workers, maxMs, stop) };
+}
+
+async function load(
+  server: Server,
+  run: LoadRun,
+  workers: number,
+  maxMs: number,
+  stop: (run: LoadRun) => boolean,
+): Promise<LoadRun> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   const agent = new Agent({ keepAlive: true, maxSockets: workers });
-  const run: LoadRun = { server, sessions: [], requests: 0, failed: 0, failures: [] };
   const deadline = Date.now() + maxMs;
   const send = async (path: string, cookie?: string): Promise<{ ok: boolean; sid?: string; cookie?: string }> => {
     const res = await get(port, agent, path, cookie);

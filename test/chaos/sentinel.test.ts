@@ -7,7 +7,7 @@ import Redis from 'ioredis';
 import { RedisStore } from 'koa-typed-session/redis';
 import { uniquePrefix } from '../helpers/redis';
 import { startSentinel, Topology, until, type SentinelTopology } from '../helpers/redis-topology';
-import { chaosApp, recovered, recoveryMs, report, runLoad, verify } from './load';
+import { chaosApp, recovered, recoveryMs, report, startLoad, verify } from './load';
 
 jest.setTimeout(60_000);
 
@@ -52,12 +52,12 @@ describe('chaos: Sentinel failover under load', () => {
     let faultAt = Infinity;
     let settledAt = Infinity;
     const start = Date.now();
-    const load = runLoad(chaosApp(store!, STORE_TIMEOUT), { stop: (run) => recovered(run, settledAt) });
-    await new Promise((r) => setTimeout(r, 700));
+    const load = startLoad(chaosApp(store!, STORE_TIMEOUT), { stop: (run) => recovered(run, settledAt) });
+    await until('load under way', () => load.run.requests - load.run.failed >= 150, 15_000);
     faultAt = Date.now();
     await fault(oldMaster);
     settledAt = Date.now();
-    const run = await load;
+    const run = await load.finished;
     const master = new Redis({ host: '127.0.0.1', port: await group.masterPort(), maxRetriesPerRequest: 1 });
     try {
       const { lostWrites, lostLogouts, examples } = await verify(run, (k) => master.get(k), prefix);
