@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Cluster, Redis } from 'ioredis';
+import type { ChainableCommander, Cluster, Redis } from 'ioredis';
 import { safeJsonParse } from '../core/codec';
 import { SessionConfigError } from '../core/errors';
 import type { MaxAge, SessionPatch, SessionPayload, SessionStore } from '../core/types';
@@ -58,6 +58,9 @@ export class RedisStore extends EventEmitter implements SessionStore {
   private readonly userField: string | undefined;
   private readonly indexPrefix: string;
   private readonly readyTimeout: number;
+  /** Replicas that must confirm a write (`WAIT`) before it counts as done; 0 for none. */
+  readonly waitReplicas: number;
+  private readonly waitTimeout: number;
   private readyWait: Promise<void> | undefined;
   /** The Lua commands, bound to the client once (not a bind per call). */
   private readonly scripts = {} as Record<keyof typeof SCRIPTS, Script>;
@@ -73,6 +76,8 @@ export class RedisStore extends EventEmitter implements SessionStore {
     this.userField = resolved.userField;
     this.indexPrefix = resolved.indexPrefix;
     this.readyTimeout = resolved.readyTimeout;
+    this.waitReplicas = resolved.waitReplicas;
+    this.waitTimeout = resolved.waitTimeout;
     for (const [name, lua] of Object.entries(SCRIPTS) as Array<[keyof typeof SCRIPTS, string]>) {
       this.client.defineCommand(name, { numberOfKeys: 1, lua });
       const command = (this.client as unknown as Record<string, Script>)[name]!;
@@ -106,7 +111,7 @@ export class RedisStore extends EventEmitter implements SessionStore {
     const user = this.userField === undefined ? undefined : userIdOf(sess[this.userField]);
     // Index first: if the write then fails, the index only holds a key that does not exist.
     if (user !== undefined) await this.index(user, key, ttl);
-    await this.client.set(key, JSON.stringify(sess), 'PX', ttl);
+    await this.write((c) => c.set(key, JSON.stringify(sess), 'PX', ttl));
   }
 
   /**
@@ -132,7 +137,8 @@ export class RedisStore extends EventEmitter implements SessionStore {
       indexed = userIdOf(patch.set[this.userField]);
       if (indexed !== undefined) await this.index(indexed, key, ttl);
     }
-    const result = (await this.script('ktsSessionPatch')(key, ...args)) as [string | null, string | null] | null;
+    const result = (await this.write((c) => this.run(c, 'ktsSessionPatch', key, args))) as
+      [string | null, string | null] | null;
     if (result === null) return false;
     const user = result[1] ?? undefined;
     // Keep the user's index alive as long as this session: its expiry moved with this write.
@@ -149,8 +155,11 @@ export class RedisStore extends EventEmitter implements SessionStore {
   async destroy(sid: string): Promise<void> {
     await this.ready();
     const key = this.key(sid);
-    const user = (await this.script('ktsSessionDestroy')(key, this.userField ?? '')) as string | null;
-    if (user !== null && this.userField !== undefined) await this.client.zrem(this.indexPrefix + user, key);
+    const user = (await this.write((c) => this.run(c, 'ktsSessionDestroy', key, [this.userField ?? '']))) as
+      string | null;
+    if (user !== null && this.userField !== undefined) {
+      await this.write((c) => c.zrem(this.indexPrefix + user, key));
+    }
   }
 
   /**
@@ -176,16 +185,21 @@ export class RedisStore extends EventEmitter implements SessionStore {
     const indexKey = this.indexPrefix + user;
     const members = await this.client.zrange(indexKey, 0, -1);
     if (members.length === 0) return 0;
-    const destroy = this.script('ktsSessionDestroyIfOwned');
-    const results = await Promise.all(members.map((key) => destroy(key, this.userField!, user)));
+    const results = await Promise.all(
+      members.map((key) => this.write((c) => this.run(c, 'ktsSessionDestroyIfOwned', key, [this.userField!, user]))),
+    );
     // Remove only what was read: a session indexed meanwhile (a login elsewhere) stays indexed.
-    await this.client.zrem(indexKey, ...members);
+    await this.write((c) => c.zrem(indexKey, ...members));
     return results.filter((r) => Number(r) === 1).length;
   }
 
   /** Closes the connection if the store created the client; a client passed in is left open. */
   async quit(): Promise<void> {
-    if (this.ownsClient && this.client.status !== 'end') await this.client.quit();
+    if (!this.ownsClient || this.client.status === 'end') return;
+    await this.client.quit();
+    // ioredis's quit() leaves a Sentinel client's failoverDetector subscriptions open (only
+    // disconnect() closes them), which would keep the process alive.
+    if ((this.client as { isCluster?: unknown }).isCluster !== true) (this.client as Redis).disconnect();
   }
 
   private key(sid: string): string {
@@ -197,11 +211,41 @@ export class RedisStore extends EventEmitter implements SessionStore {
   }
 
   private index(user: string, key: string, ttl: number): Promise<unknown> {
-    return this.script('ktsSessionIndex')(this.indexPrefix + user, key, ttl);
+    return this.write((c) => this.run(c, 'ktsSessionIndex', this.indexPrefix + user, [key, ttl]));
   }
 
-  private script(name: keyof typeof SCRIPTS): Script {
-    return this.scripts[name];
+  /** One of the store's Lua commands, on the client (bound once) or on a pipeline. */
+  private run(
+    on: Redis | Cluster | ChainableCommander,
+    name: keyof typeof SCRIPTS,
+    key: string,
+    args: ScriptArg[],
+  ): unknown {
+    const command = on === this.client ? this.scripts[name] : (on as unknown as Record<string, Script>)[name]!.bind(on);
+    return command(key, ...args);
+  }
+
+  /**
+   * Sends one write. With `waitReplicas`, `WAIT` follows it in the same pipeline (so on the same
+   * connection: on a Cluster, the node that took the write), and the write fails unless enough
+   * replicas confirmed it within `waitTimeout`.
+   */
+  private async write(send: (on: Redis | Cluster | ChainableCommander) => unknown): Promise<unknown> {
+    if (this.waitReplicas === 0) return send(this.client);
+    const pipeline = this.client.pipeline();
+    send(pipeline);
+    pipeline.wait(this.waitReplicas, this.waitTimeout);
+    const [written, waited] = (await pipeline.exec()) ?? [];
+    if (!written || !waited) throw new Error('koa-typed-session: the Redis pipeline was discarded');
+    if (written[0]) throw written[0];
+    if (waited[0]) throw waited[0];
+    const confirmed = Number(waited[1]);
+    if (confirmed < this.waitReplicas) {
+      throw new Error(
+        `koa-typed-session: the write reached ${confirmed} of ${this.waitReplicas} replicas within ${this.waitTimeout} ms (waitReplicas); it may exist on the master only, and be lost on a failover`,
+      );
+    }
+    return written[1];
   }
 
   /**

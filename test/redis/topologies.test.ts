@@ -76,6 +76,8 @@ describe('RedisStore on Redis Cluster and Sentinel (real servers)', () => {
 
   it('works through Sentinel (the store finds the master by name)', async () => {
     const master = await startRedisServer();
+    // With Sentinel the store confirms each write on a replica (waitReplicas defaults to 1).
+    const replica = await startRedisServer({ extraArgs: ['--replicaof', '127.0.0.1', String(master.port)] });
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'kts-sentinel-'));
     const conf = join(dir, 'sentinel.conf');
@@ -86,6 +88,18 @@ describe('RedisStore on Redis Cluster and Sentinel (real servers)', () => {
       for (const deadline = Date.now() + 10_000; !(await pingRedis(port));) {
         if (Date.now() > deadline) throw new Error('sentinel did not start');
         await new Promise((r) => setTimeout(r, 50));
+      }
+      const onReplica = new Redis(replica.url);
+      try {
+        for (
+          const deadline = Date.now() + 10_000;
+          !(await onReplica.info('replication')).includes('master_link_status:up');
+        ) {
+          if (Date.now() > deadline) throw new Error('replica not in sync');
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      } finally {
+        onReplica.disconnect();
       }
       store = new RedisStore({
         redis: { sentinels: [{ host: '127.0.0.1', port }], name: 'kts' },
@@ -99,6 +113,7 @@ describe('RedisStore on Redis Cluster and Sentinel (real servers)', () => {
         sentinel.once('exit', () => resolve());
         sentinel.kill('SIGKILL');
       });
+      await replica.close();
       await master.close();
       rmSync(dir, { recursive: true, force: true });
     }
