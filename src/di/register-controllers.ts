@@ -11,6 +11,17 @@ import { isThenable } from '../core/store-call';
 import { getControllerPrefix, getParams, getParamTypes, getRoutes, type ParamMetadata, type Type } from './metadata';
 import type { RequestScope } from './request-scope';
 import { compileDtoPipe } from './validate-request';
+import { compileGuards, type CanActivate } from './guards';
+import type { Reflector } from './reflector';
+import { compileRouteMiddleware } from './route-middleware';
+
+/** App-level settings of the routes (createApp options). */
+export interface RouteOptions {
+  /** Prepended to every route (`globalPrefix`). */
+  prefix?: string;
+  /** The app's Reflector, primed with every controller's and handler's metadata. */
+  reflector?: Reflector;
+}
 
 /** Produces one argument of a handler from the request. */
 type Extractor = (ctx: Context) => unknown;
@@ -114,8 +125,10 @@ export function registerControllers(
   controllers: readonly Type[],
   container: DependencyContainer,
   scope: RequestScope,
+  options: RouteOptions = {},
 ): Router {
   const router = new Router();
+  const guards = new Map<unknown, CanActivate>();
   for (const ctrl of controllers) {
     const prefix = getControllerPrefix(ctrl);
     if (prefix === undefined) {
@@ -136,8 +149,18 @@ export function registerControllers(
         'Register what its constructor needs in `providers` (SessionService and SessionConfig come from SessionModule).',
       );
     }
+    options.reflector?.prime(ctrl);
     for (const { method, path, handler } of getRoutes(ctrl)) {
-      router.register(joinPath(prefix, path), [method], compileHandler(ctrl, instance, handler, scope));
+      const route = compileHandler(ctrl, instance, handler, scope);
+      // Nest's order: route middleware, guards, then the arguments (pipes) and the handler.
+      const chain = [...compileRouteMiddleware(ctrl, handler), compileGuards(ctrl, handler, container, guards), route];
+      options.reflector?.prime((ctrl.prototype as Record<string | symbol, object>)[handler]!);
+      const fullPath = joinPath(options.prefix ?? '/', joinPath(prefix, path));
+      router.register(
+        fullPath,
+        [method],
+        chain.filter((m): m is Middleware => m !== undefined),
+      );
     }
   }
   return router;
