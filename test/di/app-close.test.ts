@@ -161,6 +161,17 @@ describe('app.close(): graceful shutdown', () => {
     await request(app.callback()).get('/fast').expect(200, 'fast');
     await app.close();
     expect(created.quits).toBe(1);
+
+    const fromClass = createApp({
+      keys: ['k'],
+      providers: [{ provide: SESSION_STORE, useClass: QuittableStore }],
+      imports: [SessionModule.forRoot()],
+      controllers: [SlowController],
+    });
+    const store = fromClass.container.resolve(SESSION_STORE) as QuittableStore;
+    expect(store).toBeInstanceOf(QuittableStore);
+    await fromClass.close();
+    expect(store.quits).toBe(1);
   });
 
   it('destroys connections still open after shutdownTimeout', async () => {
