@@ -25,6 +25,7 @@ export {
   SessionStateError,
   SessionValidationError,
   RequestValidationError,
+  ForbiddenError,
 } from './core/errors';
 export type { SessionFieldError } from './core/errors';
 export { encodeBase64Json, decodeBase64Json } from './core/codec';
@@ -64,8 +65,14 @@ export type { AppModule, SessionModuleAsyncOptions } from './di/session.module';
 export { SessionService } from './di/session.service';
 export type { RegenerateOptions } from './di/session.service';
 export type { SchemaInvalidEvent } from './di/request-state';
-export type { ErrorBody } from './di/error-mapper';
 export type { RequestValidationOptions } from './di/validate-request';
+export { toErrorResponse } from './di/error-mapper';
+export type { ErrorBody, ErrorMapper, ErrorResponse } from './di/error-mapper';
+export { UseGuards } from './di/guards';
+export type { CanActivate, ExecutionContext, GuardLike, HttpArgumentsHost } from './di/guards';
+export { UseMiddleware } from './di/route-middleware';
+export { Reflector, SetMetadata } from './di/reflector';
+export type { MetadataKey, ReflectableDecorator } from './di/reflector';
 export { SESSION_STORE } from './di/tokens';
 export { createTestingApp, createTestingAppAsync, withSession } from './di/testing';
 export type { TestingAppOptions, WithSessionOptions, SessionTestContext, SessionRun } from './di/testing';

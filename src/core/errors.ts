@@ -115,3 +115,13 @@ export class RequestValidationError extends SessionError {
     this.errors = errors;
   }
 }
+
+/**
+ * Access refused (decorator module): a guard's `canActivate()` answered false. A 403 whose message
+ * may be shown; it goes through the app's error mapping like any other error.
+ */
+export class ForbiddenError extends SessionError {
+  constructor(message = 'koa-typed-session: access to this route was denied by a guard.') {
+    super(message, 'ERR_FORBIDDEN', 403, true);
+  }
+}

@@ -4,14 +4,17 @@ import { container as globalContainer, type DependencyContainer, type InjectionT
 import { SessionConfigError } from '../core/errors';
 import { didYouMean } from '../core/option-names';
 import { createSession } from '../koa/middleware';
-import { errorMapper } from './error-mapper';
+import { installLifecycle } from './app-lifecycle';
+import { errorMapper, type ErrorMapper } from './error-mapper';
 import type { Type } from './metadata';
 import { registerControllers } from './register-controllers';
+import { Reflector } from './reflector';
 import { RequestScope } from './request-scope';
 import { SessionConfig, checkKeys } from './session-config';
 import type { AppModule } from './session.module';
 import { SessionService } from './session.service';
 import { checkValidationOptions, type RequestValidationOptions } from './validate-request';
+import { SESSION_STORE } from './tokens';
 
 /** A provider for `createApp({ providers })`: a class (a singleton of the app), or a token with a tsyringe provider. */
 export type AppProvider =
@@ -50,12 +53,28 @@ export interface CreateAppOptions {
   middleware?: Middleware[];
   /** Validation options of every request DTO (`@Body()`, `@Query()`, `@Param()` classes); a parameter's own options win. */
   validation?: RequestValidationOptions;
+  /** Prepended to every controller route, e.g. `'/api'` (Nest's `app.setGlobalPrefix`). @default none */
+  globalPrefix?: string;
+  /**
+   * Replaces the JSON error shape: turns an error (or an empty 404/405) into `{ status, body,
+   * headers?, type? }`, e.g. RFC 9457 problem+json. @default toErrorResponse: `{ statusCode, code, message, errors? }`
+   */
+  errorMapper?: ErrorMapper;
+  /** Most ms `app.close()` lets requests in flight finish before destroying their connections. @default 10_000 */
+  shutdownTimeout?: number;
 }
 
 /** A Koa app built by createApp, with the app's own DI container. */
 export type DecoratedApp = Koa & {
   /** The app's own tsyringe container (a child of `createApp({ container })`). */
   readonly container: DependencyContainer;
+  /**
+   * Graceful shutdown (Nest's `app.close()`): closes the servers `app.listen()` created (requests
+   * in flight finish, up to `shutdownTimeout`), then quits the session stores the app created
+   * (`SESSION_STORE` bound with `useFactory`/`useClass`; a store you passed in stays open), then
+   * disposes the app's container. Idempotent.
+   */
+  close(): Promise<void>;
 };
 
 const OPTION_NAMES = new Set([
@@ -68,6 +87,9 @@ const OPTION_NAMES = new Set([
   'bodyParser',
   'middleware',
   'validation',
+  'globalPrefix',
+  'errorMapper',
+  'shutdownTimeout',
 ]);
 
 interface Plan {
@@ -75,6 +97,7 @@ interface Plan {
   container: DependencyContainer;
   scope: RequestScope;
   imports: AppModule[];
+  ownedStores: Set<object>;
 }
 
 function prepare(options: CreateAppOptions): Plan {
@@ -113,18 +136,71 @@ function prepare(options: CreateAppOptions): Plan {
     );
   }
   if (options.keys !== undefined) checkKeys('keys', options.keys);
+  checkAppHooks(options);
   const container = (options.container ?? globalContainer).createChildContainer();
   const scope = new RequestScope();
   scope.validation = checkValidationOptions(options.validation, 'validation');
   container.registerInstance(RequestScope, scope);
+  container.registerInstance(Reflector, new Reflector());
+  const ownedStores = new Set<object>();
   for (const provider of options.providers ?? []) {
     if (typeof provider === 'function') container.registerSingleton(provider as unknown as new () => object);
+    else if (provider.provide === SESSION_STORE)
+      container.register(SESSION_STORE, ownedStore(provider, ownedStores) as never);
     else container.register(provider.provide, provider as never);
   }
-  return { options, container, scope, imports };
+  return { options, container, scope, imports, ownedStores };
 }
 
-function assemble({ options, container, scope }: Plan): DecoratedApp {
+function checkAppHooks({ globalPrefix, errorMapper, shutdownTimeout }: CreateAppOptions): void {
+  if (globalPrefix !== undefined && (typeof globalPrefix !== 'string' || /[?#\s]/.test(globalPrefix))) {
+    throw new SessionConfigError(
+      'globalPrefix',
+      `must be a path such as '/api', got ${JSON.stringify(globalPrefix) ?? String(globalPrefix)}`,
+      "Pass `globalPrefix: '/api'`.",
+    );
+  }
+  if (errorMapper !== undefined && typeof errorMapper !== 'function') {
+    throw new SessionConfigError(
+      'errorMapper',
+      `must be a function, got ${typeof errorMapper}`,
+      'Pass `errorMapper: (error, ctx) => ({ status, body })`.',
+    );
+  }
+  if (
+    shutdownTimeout !== undefined &&
+    (typeof shutdownTimeout !== 'number' || !Number.isFinite(shutdownTimeout) || shutdownTimeout < 0)
+  ) {
+    throw new SessionConfigError(
+      'shutdownTimeout',
+      `must be a number of milliseconds (0 or more), got ${String(shutdownTimeout)}`,
+      'For example `shutdownTimeout: 10_000`.',
+    );
+  }
+}
+
+/**
+ * A SESSION_STORE provider whose instance the app's container creates (`useFactory`, `useClass`)
+ * is the app's: `app.close()` quits it. A `useValue` store is the caller's and stays open.
+ */
+function ownedStore(provider: { provide: InjectionToken } & Provider, owned: Set<object>): Provider {
+  const create =
+    'useFactory' in provider
+      ? provider.useFactory
+      : 'useClass' in provider
+        ? (c: DependencyContainer) => c.resolve(provider.useClass as InjectionToken<object>)
+        : undefined;
+  if (!create) return provider as Provider;
+  return {
+    useFactory: (c) => {
+      const store = create(c) as object;
+      owned.add(store);
+      return store;
+    },
+  };
+}
+
+function assemble({ options, container, scope, ownedStores }: Plan): DecoratedApp {
   const app = new Koa() as DecoratedApp;
   Object.defineProperty(app, 'container', { value: container, enumerable: false });
   if (options.proxy !== undefined) app.proxy = options.proxy;
@@ -162,9 +238,13 @@ function assemble({ options, container, scope }: Plan): DecoratedApp {
       });
     }
   }
-  const router = registerControllers(options.controllers ?? [], container, scope);
+  const router = registerControllers(options.controllers ?? [], container, scope, {
+    ...(options.globalPrefix !== undefined && { prefix: options.globalPrefix }),
+    reflector: container.resolve(Reflector),
+  });
+  installLifecycle(app, { container, ownedStores, shutdownTimeout: options.shutdownTimeout ?? 10_000 });
 
-  app.use(errorMapper());
+  app.use(errorMapper(options.errorMapper));
   const sessionMiddleware = config ? createSession(config.source, app) : undefined;
   if (sessionMiddleware) app.use(sessionMiddleware);
   app.use(scope.middleware());

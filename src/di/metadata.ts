@@ -95,3 +95,61 @@ export function setSchemaOptions(target: Type, options: SchemaMetadata): void {
 export function getSchemaOptions(target: Type): SchemaMetadata | undefined {
   return Reflect.getMetadata(SCHEMA_METADATA, target) as SchemaMetadata | undefined;
 }
+
+const GUARDS_METADATA = Symbol('koa-typed-session#guards');
+const MIDDLEWARE_METADATA = Symbol('koa-typed-session#middleware');
+const CUSTOM_METADATA = Symbol('koa-typed-session#custom');
+
+/** A list recorded on a controller (`handler` undefined) or on one of its methods. */
+function appendList(key: symbol, target: Type, handler: string | symbol | undefined, items: readonly unknown[]): void {
+  const own =
+    (handler === undefined
+      ? (Reflect.getOwnMetadata(key, target) as unknown[] | undefined)
+      : (Reflect.getOwnMetadata(key, target, handler) as unknown[] | undefined)) ?? [];
+  // Class lists are inherited (getMetadata): a subclass starts from a copy of its parent's.
+  const start = handler === undefined && own.length === 0 ? readList(key, target, undefined) : own;
+  if (handler === undefined) Reflect.defineMetadata(key, [...start, ...items], target);
+  else Reflect.defineMetadata(key, [...start, ...items], target, handler);
+}
+
+function readList(key: symbol, target: Type, handler: string | symbol | undefined): readonly unknown[] {
+  return (
+    (handler === undefined
+      ? (Reflect.getMetadata(key, target) as unknown[] | undefined)
+      : (Reflect.getMetadata(key, target, handler) as unknown[] | undefined)) ?? []
+  );
+}
+
+/** Appends guards (`@UseGuards`) to a controller, or to one handler when `handler` is given. */
+export function addGuards(target: Type, handler: string | symbol | undefined, guards: readonly unknown[]): void {
+  appendList(GUARDS_METADATA, target, handler, guards);
+}
+
+/** The guards of a controller (`handler` undefined) or of one handler, in declaration order. */
+export function getGuards(target: Type, handler?: string | symbol): readonly unknown[] {
+  return readList(GUARDS_METADATA, target, handler);
+}
+
+/** Appends route middleware (`@UseMiddleware`) to a controller, or to one handler. */
+export function addMiddleware(target: Type, handler: string | symbol | undefined, fns: readonly unknown[]): void {
+  appendList(MIDDLEWARE_METADATA, target, handler, fns);
+}
+
+/** The route middleware of a controller (`handler` undefined) or of one handler, in declaration order. */
+export function getMiddleware(target: Type, handler?: string | symbol): readonly unknown[] {
+  return readList(MIDDLEWARE_METADATA, target, handler);
+}
+
+/**
+ * Sets one custom metadata value (`SetMetadata`, `Reflector.createDecorator`) on a controller class
+ * or a handler function (what `ExecutionContext.getHandler()` returns). Copy-on-write.
+ */
+export function setCustomMetadata(target: object, key: unknown, value: unknown): void {
+  const current = Reflect.getMetadata(CUSTOM_METADATA, target) as ReadonlyMap<unknown, unknown> | undefined;
+  Reflect.defineMetadata(CUSTOM_METADATA, new Map(current).set(key, value), target);
+}
+
+/** Every custom metadata value of a class (inherited ones included) or a handler function. */
+export function getCustomMetadata(target: object): ReadonlyMap<unknown, unknown> {
+  return (Reflect.getMetadata(CUSTOM_METADATA, target) as ReadonlyMap<unknown, unknown> | undefined) ?? new Map();
+}

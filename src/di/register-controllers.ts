@@ -12,6 +12,17 @@ import { getControllerPrefix, getParams, getParamTypes, getRoutes, type ParamMet
 import type { RequestScope } from './request-scope';
 import { warnUnreachableRoutes, type RouteEntry } from './route-warnings';
 import { checkValidationOptions, compileDtoPipe, compileValueConversion } from './validate-request';
+import { compileGuards, type CanActivate } from './guards';
+import type { Reflector } from './reflector';
+import { compileRouteMiddleware } from './route-middleware';
+
+/** App-level settings of the routes (createApp options). */
+export interface RouteOptions {
+  /** Prepended to every route (`globalPrefix`). */
+  prefix?: string;
+  /** The app's Reflector, primed with every controller's and handler's metadata. */
+  reflector?: Reflector;
+}
 
 /** Produces one argument of a handler from the request. */
 type Extractor = (ctx: Context) => unknown;
@@ -123,9 +134,11 @@ export function registerControllers(
   controllers: readonly Type[],
   container: DependencyContainer,
   scope: RequestScope,
+  options: RouteOptions = {},
 ): Router {
   const router = new Router();
   const entries: RouteEntry[] = [];
+  const guards = new Map<unknown, CanActivate>();
   for (const ctrl of controllers) {
     const prefix = getControllerPrefix(ctrl);
     if (prefix === undefined) {
@@ -146,9 +159,18 @@ export function registerControllers(
         'Register what its constructor needs in `providers` (SessionService and SessionConfig come from SessionModule).',
       );
     }
+    options.reflector?.prime(ctrl);
     for (const { method, path, handler } of getRoutes(ctrl)) {
-      const fullPath = joinPath(prefix, path);
-      router.register(fullPath, [method], compileHandler(ctrl, instance, handler, scope));
+      const route = compileHandler(ctrl, instance, handler, scope);
+      // Nest's order: route middleware, guards, then the arguments (pipes) and the handler.
+      const chain = [...compileRouteMiddleware(ctrl, handler), compileGuards(ctrl, handler, container, guards), route];
+      options.reflector?.prime((ctrl.prototype as Record<string | symbol, object>)[handler]!);
+      const fullPath = joinPath(options.prefix ?? '/', joinPath(prefix, path));
+      router.register(
+        fullPath,
+        [method],
+        chain.filter((m): m is Middleware => m !== undefined),
+      );
       entries.push({ method, path: fullPath, name: `${ctrl.name}.${String(handler)}()` });
     }
   }

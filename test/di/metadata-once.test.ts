@@ -12,6 +12,14 @@ import {
   SessionService,
   createApp,
 } from 'koa-typed-session';
+import {
+  Reflector,
+  SetMetadata,
+  UseGuards,
+  UseMiddleware,
+  type CanActivate,
+  type ExecutionContext,
+} from 'koa-typed-session/decorators';
 import { cookieHeader, request } from '../helpers/app';
 
 class CountSession {
@@ -55,6 +63,33 @@ class MetaController {
   }
 }
 
+const Roles = Reflector.createDecorator<string[]>();
+
+@injectable()
+class RolesGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+  canActivate(context: ExecutionContext): boolean {
+    const roles = this.reflector.getAllAndMerge(Roles, [context.getHandler(), context.getClass()]) ?? [];
+    return (
+      roles.includes(String(context.getContext().query.role)) &&
+      this.reflector.get('open', context.getHandler()) === true
+    );
+  }
+}
+
+@Controller('/g')
+@UseGuards(RolesGuard)
+@UseMiddleware(async (ctx, next) => {
+  await next();
+  ctx.set('x-mw', '1');
+})
+@Roles(['admin'])
+class GuardedController {
+  @Get('/') @Roles(['user']) @SetMetadata('open', true) @UseMiddleware((ctx, next) => next()) list() {
+    return 'listed';
+  }
+}
+
 describe('metadata is read once, at startup', () => {
   afterEach(() => jest.restoreAllMocks());
 
@@ -69,6 +104,18 @@ describe('metadata is read once, at startup', () => {
     const res = await agent.post('/m/2?q=b').set('Cookie', cookieHeader(warm)).send({ x: 2 }).expect(200);
     expect(res.body).toEqual({ id: '2', q: 'b', body: { x: 2 }, n: 1, m: 2, raw: 'object' });
     await agent.get('/m').expect(200, 'plain');
+    expect(getMetadata).not.toHaveBeenCalled();
+    expect(getOwnMetadata).not.toHaveBeenCalled();
+  });
+
+  it('guards (with Reflector), route middleware and the global prefix read no metadata per request', async () => {
+    const app = createApp({ controllers: [GuardedController], globalPrefix: '/api' });
+    const agent = request(app.callback());
+    const getMetadata = jest.spyOn(Reflect, 'getMetadata');
+    const getOwnMetadata = jest.spyOn(Reflect, 'getOwnMetadata');
+    await agent.get('/api/g?role=user').expect(200, 'listed').expect('x-mw', '1');
+    await agent.get('/api/g?role=admin').expect(200);
+    await agent.get('/api/g?role=guest').expect(403);
     expect(getMetadata).not.toHaveBeenCalled();
     expect(getOwnMetadata).not.toHaveBeenCalled();
   });
