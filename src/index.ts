@@ -7,7 +7,9 @@ import 'reflect-metadata';
 import './koa/koa.augment';
 import { createSession } from './koa/middleware';
 
-export { createSession, createSession as session, contextSession } from './koa/middleware';
+export { createSession, createSession as session, contextSession, contextFlash } from './koa/middleware';
+export { Flash, FLASH_PREFIX } from './core/flash';
+export type { FlashBag, FlashMessages, FlashName } from './core/flash';
 export { destroyAllSessionsOf } from './koa/destroy-all-sessions';
 export type { KoaSessionOptions, KoaSessionEvent } from './koa/middleware';
 // `Session` is both the engine's session class (type, `instanceof`, `prototype`) and the `@Session()`

@@ -36,7 +36,7 @@ export class SessionConfigError extends SessionError {
 /** The store failed or timed out. A 503 by default: the client may retry. */
 export class SessionStoreError extends SessionError {
   /** The store operation that failed. */
-  readonly operation: 'get' | 'set' | 'patch' | 'touch' | 'destroy' | 'destroyAllOf';
+  readonly operation: 'get' | 'set' | 'patch' | 'touch' | 'take' | 'destroy' | 'destroyAllOf';
 
   constructor(operation: SessionStoreError['operation'], cause: unknown, status = 503) {
     const why = cause instanceof Error ? cause.message : String(cause);
