@@ -100,6 +100,8 @@ export class SessionValidationError extends SessionError {
 export class RequestValidationError extends SessionError {
   /** The invalid fields. */
   readonly errors: SessionFieldError[];
+  /** Which part of the request failed. */
+  readonly source: 'body' | 'query' | 'param';
 
   constructor(source: 'body' | 'query' | 'param', schema: string, errors: SessionFieldError[]) {
     const fields = errors.map((e) => e.property).join(', ');
@@ -110,5 +112,6 @@ export class RequestValidationError extends SessionError {
       true,
     );
     this.errors = errors;
+    this.source = source;
   }
 }

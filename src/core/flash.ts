@@ -95,7 +95,7 @@ function entry(value: unknown): [string, unknown] | undefined {
  * ctx.flash.keep('notice');                     // ...but kept for one more request
  * ```
  */
-export class Flash<M extends object = FlashMessages> implements Omit<FlashBag<M>, 'get' | 'all'> {
+export class RequestFlash<M extends object = FlashMessages> implements Omit<FlashBag<M>, 'get' | 'all'> {
   #host: FlashHost;
   /** The received messages once claimed: name -> [key, value] (the latest key of each name). */
   #received: Map<string, [string, unknown]> | undefined;

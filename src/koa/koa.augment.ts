@@ -1,4 +1,4 @@
-import type { Flash, FlashMessages } from '../core/flash';
+import type { FlashMessages, RequestFlash } from '../core/flash';
 import type { Session } from '../core/session';
 import type { SessionData } from '../core/types';
 
@@ -20,7 +20,7 @@ declare module 'koa' {
      * (and consume) what this request received, `keep` to re-flash. Type the names by augmenting
      * `FlashMessages` from 'koa-typed-session'.
      */
-    readonly flash: Flash<FlashMessages>;
+    readonly flash: RequestFlash<FlashMessages>;
   }
 }
 

@@ -1,7 +1,7 @@
 import type Koa from 'koa';
 import type { Context, Middleware } from 'koa';
 import { SessionConfigError } from '../core/errors';
-import { Flash } from '../core/flash';
+import { RequestFlash } from '../core/flash';
 import { normalizeOptions, type NormalizedOptions, type SessionOptions } from '../core/options';
 import type { Session } from '../core/session';
 import { SessionContext, type RequestPort } from '../core/session-context';
@@ -25,7 +25,7 @@ const SESSION_CONTEXT = Symbol('koa-typed-session#context');
 const SESSION_OPTIONS = Symbol('koa-typed-session#options');
 const FLASH = Symbol('koa-typed-session#flash');
 
-type WithSession = Context & { [SESSION_CONTEXT]?: SessionContext<Context>; [FLASH]?: Flash };
+type WithSession = Context & { [SESSION_CONTEXT]?: SessionContext<Context>; [FLASH]?: RequestFlash };
 type ExtendedContext = Koa['context'] & { [SESSION_OPTIONS]?: NormalizedOptions<Context> };
 
 /** Binds the engine to one Koa request: the request port and the cookie jar in one object. */
@@ -72,12 +72,12 @@ function isApp(value: unknown): value is Koa {
 }
 
 /** `ctx.flash`: the request's flash messages, created on first use (nothing is loaded until it is used). */
-export function contextFlash(ctx: Context): Flash {
+export function contextFlash(ctx: Context): RequestFlash {
   const holder = ctx as WithSession;
   let flash = holder[FLASH];
   if (!flash) {
     const sess = contextSession(ctx);
-    flash = holder[FLASH] = new Flash({
+    flash = holder[FLASH] = new RequestFlash({
       session: () => sess.get(),
       renew: () => {
         sess.set({});
@@ -117,7 +117,7 @@ function extendContext(context: ExtendedContext, options: NormalizedOptions<Cont
     },
     flash: {
       configurable: true,
-      get(this: Context): Flash {
+      get(this: Context): RequestFlash {
         return contextFlash(this);
       },
     },
