@@ -1,5 +1,5 @@
 /** Flash messages in the decorator module: `@Flash()`, `FlashService`, and `@FormRedirect()` for forms. */
-import { IsEmail, IsString, Length } from 'class-validator';
+import { IsEmail, IsInt, IsString, Length, Min } from 'class-validator';
 import { injectable } from 'tsyringe';
 import { MemoryStore, SessionConfigError, type FlashBag } from 'koa-typed-session';
 import {
@@ -11,7 +11,9 @@ import {
   Get,
   Post,
   Secret,
+  Session,
   SessionModule,
+  SessionSchema,
   createApp,
 } from 'koa-typed-session/decorators';
 import { request } from '../helpers/app';
@@ -182,5 +184,39 @@ describe('flash decorators need the session module', () => {
     expect(() => createApp({ keys: ['k'], imports: [SessionModule.forRoot({})], controllers: [NoDto] })).toThrow(
       /FormRedirect/,
     );
+  });
+});
+
+describe('flash messages next to a strict typed session', () => {
+  @SessionSchema({ whitelist: true, forbidNonWhitelisted: true, onInvalid: 'reject' })
+  class StrictSession {
+    @IsInt() @Min(0) views = 0;
+  }
+
+  @Controller('/')
+  class StrictController {
+    constructor(private readonly flash: FlashService) {}
+
+    @Post('/save')
+    save(@Session() s: StrictSession) {
+      s.views++;
+      this.flash.set('notice', 'Saved');
+      return { views: s.views };
+    }
+
+    @Get('/')
+    async show(@Session() s: StrictSession) {
+      s.views++;
+      return { views: s.views, notice: (await this.flash.get('notice')) ?? null };
+    }
+  }
+
+  it('the flash keys are neither validated against the schema nor stripped by its whitelist', async () => {
+    const agent = request.agent(
+      createApp({ keys: ['k'], imports: [SessionModule.forRoot({})], controllers: [StrictController] }).callback(),
+    );
+    await agent.post('/save').expect(200, { views: 1 });
+    await agent.get('/').expect(200, { views: 2, notice: 'Saved' });
+    await agent.get('/').expect(200, { views: 3, notice: null });
   });
 });
