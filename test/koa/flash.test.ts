@@ -24,6 +24,13 @@ function flashApp(options: KoaSessionOptions): Koa {
     else if (action === 'keep') {
       ctx.body = await ctx.flash.all();
       ctx.flash.keep(key === '' ? undefined : key);
+    } else if (action === 'logout') {
+      ctx.session = null;
+      ctx.flash.set('notice', 'Logged out');
+      ctx.body = {};
+    } else if (action === 'data') {
+      ctx.session!.user = 'ann';
+      ctx.body = {};
     } else if (action === 'peek') ctx.body = Object.keys(ctx.session!.toJSON());
     else ctx.body = 'nothing';
   });
@@ -112,6 +119,15 @@ describe.each(modes)('flash messages, %s', (_name, options) => {
     expect(keys).toHaveLength(1);
     expect(keys[0]!.startsWith(FLASH_PREFIX)).toBe(true);
     expect(FLASH_PREFIX.startsWith('_')).toBe(false);
+  });
+
+  it('a message set after the session was destroyed (logout) reaches the next request, in a new session', async () => {
+    const agent = request.agent(flashApp(options()).callback());
+    await agent.get('/data');
+    await agent.get('/logout');
+    const keys = (await agent.get('/peek')).body as string[];
+    expect(keys.filter((k) => !k.startsWith(FLASH_PREFIX))).toEqual([]);
+    await agent.get('/read').expect({ notice: 'Logged out' });
   });
 
   it('a request that never touches flash writes nothing', async () => {
