@@ -7,7 +7,9 @@ import 'reflect-metadata';
 import './koa/koa.augment';
 import { createSession } from './koa/middleware';
 
-export { createSession, createSession as session, contextSession } from './koa/middleware';
+export { createSession, createSession as session, contextSession, contextFlash } from './koa/middleware';
+export { RequestFlash, FLASH_PREFIX } from './core/flash';
+export type { FlashBag, FlashMessages, FlashName } from './core/flash';
 export { destroyAllSessionsOf } from './koa/destroy-all-sessions';
 export type { KoaSessionOptions, KoaSessionEvent, CreateSessionOptions } from './koa/middleware';
 // `Session` is both the engine's session class (type, `instanceof`, `prototype`) and the `@Session()`
@@ -63,6 +65,8 @@ export type { SessionModuleOptions } from './di/session-config';
 export { SessionModule } from './di/session.module';
 export type { AppModule, SessionModuleAsyncOptions } from './di/session.module';
 export { SessionService } from './di/session.service';
+export { Flash, FlashService } from './di/flash.decorator';
+export { FormRedirect, Secret } from './di/form-redirect';
 export type { RegenerateOptions } from './di/session.service';
 export type { SchemaInvalidEvent } from './di/request-state';
 export type { RequestValidationOptions } from './di/validate-request';

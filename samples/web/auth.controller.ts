@@ -1,9 +1,20 @@
 import type { Context } from 'koa';
-import { Body, Controller, Ctx, Get, Post, Session, SessionService } from 'koa-typed-session';
-import { FORM } from './forms';
-import { PageStateService } from './page-state.service';
+import {
+  Body,
+  Controller,
+  Ctx,
+  Flash,
+  FlashService,
+  FormRedirect,
+  Get,
+  Post,
+  Session,
+  SessionService,
+  type FlashBag,
+} from 'koa-typed-session';
+import { firstError, PageStateService } from './page-state.service';
 import { loginPage } from './views';
-import { LoginForm, WebSession } from './web-session';
+import { FORM, LoginForm, WebSession, type WebFlash } from './web-session';
 
 /** Redirects after a POST with 303, so a reload does not re-submit the form. */
 function seeOther(ctx: Context, url: string): void {
@@ -16,24 +27,28 @@ function seeOther(ctx: Context, url: string): void {
 export class AuthController {
   constructor(
     private readonly sessions: SessionService,
+    private readonly flash: FlashService,
     private readonly pages: PageStateService,
   ) {}
 
-  /** The login form. Reading the session here writes nothing: an untouched session is not saved. */
+  /** The login form, with the error and the name of a rejected attempt (flashed by @FormRedirect). */
   @Get('/login')
-  form(@Session() s: WebSession): string {
-    return loginPage(this.pages.of(s));
+  form(@Session() s: WebSession, @Flash() flash: FlashBag<WebFlash>): string {
+    const old = flash.get('old')?.name;
+    return loginPage(this.pages.of(s, flash), firstError(flash), typeof old === 'string' ? old : undefined);
   }
 
   /**
-   * Logs in: a new session id first (session-fixation defence), then the user's name. The form is
-   * validated before this runs; an invalid one re-renders the page with a 400 (forms.ts).
+   * Logs in: a new session id first (session-fixation defence), then the user's name. An invalid
+   * form sends the browser back to /login with the errors and the typed name flashed (a JSON
+   * client gets the 400).
    */
   @Post('/login')
+  @FormRedirect('/login')
   async login(@Body(FORM) form: LoginForm, @Session() s: WebSession, @Ctx() ctx: Context): Promise<void> {
     await this.sessions.regenerate(); // keeps the data (views, cart); `s` stays live
     s.user = form.name;
-    s.flash = `Logged in as ${form.name}.`;
+    this.flash.set('notice', `Logged in as ${form.name}.`);
     seeOther(ctx, '/');
   }
 

@@ -1,44 +1,59 @@
 import type { Context } from 'koa';
-import { Body, Controller, Ctx, Get, Post, Session } from 'koa-typed-session';
-import { FORM } from './forms';
-import { PageStateService } from './page-state.service';
+import {
+  Body,
+  Controller,
+  Ctx,
+  Flash,
+  FlashService,
+  FormRedirect,
+  Get,
+  Post,
+  Session,
+  type FlashBag,
+} from 'koa-typed-session';
+import { firstError, PageStateService } from './page-state.service';
 import { cartPage } from './views';
-import { AddToCartForm, CartLine, CATALOGUE, WebSession } from './web-session';
+import { AddToCartForm, CartLine, CATALOGUE, FORM, WebSession, type WebFlash } from './web-session';
+
+/** Back to the cart with 303 (Post/Redirect/Get: a reload does not re-submit). */
+function backToCart(ctx: Context): void {
+  ctx.redirect('/cart');
+  ctx.status = 303;
+}
 
 /** The cart, kept in the typed session (validated on load and before every save). */
 @Controller('/cart')
 export class CartController {
-  constructor(private readonly pages: PageStateService) {}
+  constructor(
+    private readonly pages: PageStateService,
+    private readonly flash: FlashService,
+  ) {}
 
-  /** The cart page. */
+  /** The cart page, with the error of a refused "add" (flashed before the redirect). */
   @Get('/')
-  show(@Session() s: WebSession): string {
-    return cartPage(this.pages.of(s), this.pages.cartLines(s), CATALOGUE);
+  show(@Session() s: WebSession, @Flash() flash: FlashBag<WebFlash>): string {
+    return cartPage(this.pages.of(s, flash), this.pages.cartLines(s), CATALOGUE, firstError(flash));
   }
 
-  /** Adds a line (or more of an item already in the cart); a bad form re-renders with a message (forms.ts). */
+  /** Adds a line (or more of an item already in the cart); a bad form goes back with the error flashed. */
   @Post('/add')
-  add(@Body(FORM) form: AddToCartForm, @Session() s: WebSession, @Ctx() ctx: Context): string | undefined {
+  @FormRedirect('/cart')
+  add(@Body(FORM) form: AddToCartForm, @Session() s: WebSession, @Ctx() ctx: Context): void {
     const { sku, quantity } = form;
     const line = s.cart.find((l) => l.sku === sku);
     if (line && line.quantity + quantity > 99) {
       // The session schema would refuse it too (SessionValidationError, nothing saved); say it nicely.
-      ctx.status = 400;
-      return cartPage(this.pages.of(s), this.pages.cartLines(s), CATALOGUE, 'quantity: at most 99 of one item');
-    }
-    if (line) line.quantity += quantity;
+      this.flash.set('errors', { quantity: ['quantity: at most 99 of one item'] });
+    } else if (line) line.quantity += quantity;
     // An instance, not a plain object: the schema validates nested lines by their class.
     else s.cart.push(Object.assign(new CartLine(), { sku, quantity }));
-    ctx.redirect('/cart');
-    ctx.status = 303;
-    return undefined;
+    backToCart(ctx);
   }
 
   /** Empties the cart. */
   @Post('/clear')
   clear(@Session() s: WebSession, @Ctx() ctx: Context): void {
     s.cart = [];
-    ctx.redirect('/cart');
-    ctx.status = 303;
+    backToCart(ctx);
   }
 }

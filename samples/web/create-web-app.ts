@@ -1,7 +1,6 @@
 import { createApp, type DecoratedApp, type SessionModuleOptions, SessionModule } from 'koa-typed-session';
 import { AuthController } from './auth.controller';
 import { CartController } from './cart.controller';
-import { formErrorPages } from './forms';
 import { HomeController } from './home.controller';
 import { PageStateService, WEB_FEATURES, type WebFeatures } from './page-state.service';
 
@@ -39,8 +38,6 @@ export function createWebApp(options: WebAppOptions = {}): DecoratedApp {
     imports: [SessionModule.forRoot(session)],
     providers: [{ provide: WEB_FEATURES, useValue: features }, PageStateService],
     controllers: [HomeController, AuthController, CartController],
-    // Invalid forms re-render their page (the container is the app's, read when a form fails).
-    middleware: [formErrorPages(() => app.container)],
   });
   return app;
 }

@@ -1,7 +1,7 @@
-import { Controller, Get, Session } from 'koa-typed-session';
+import { Controller, Flash, Get, Session, type FlashBag } from 'koa-typed-session';
 import { PageStateService } from './page-state.service';
 import { homePage } from './views';
-import { WebSession } from './web-session';
+import { WebSession, type WebFlash } from './web-session';
 
 /** The home page: a page counter kept in the typed session. */
 @Controller('/')
@@ -10,8 +10,8 @@ export class HomeController {
 
   /** Counts the visit. `s` is live: the increment is validated and saved when the request ends. */
   @Get('/')
-  home(@Session() s: WebSession): string {
+  home(@Session() s: WebSession, @Flash() flash: FlashBag<WebFlash>): string {
     s.views++;
-    return homePage(this.pages.of(s));
+    return homePage(this.pages.of(s, flash));
   }
 }

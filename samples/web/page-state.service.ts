@@ -1,6 +1,7 @@
 import { inject, injectable } from 'tsyringe';
+import type { FlashBag } from 'koa-typed-session';
 import type { PageState } from './views';
-import { CATALOGUE, type WebSession } from './web-session';
+import { CATALOGUE, type WebFlash, type WebSession } from './web-session';
 
 /** What the demo knows about its own setup (registered by `createWebApp`). */
 export interface WebFeatures {
@@ -16,16 +17,14 @@ export const WEB_FEATURES = Symbol('web-demo#features');
 export class PageStateService {
   constructor(@inject(WEB_FEATURES) private readonly features: WebFeatures) {}
 
-  /** The page state; consumes the one-shot flash message (it is shown once). */
-  of(session: WebSession): PageState {
-    const flash = session.flash;
-    if (flash !== undefined) delete session.flash;
+  /** The page state, with the flash notice this request received (shown once). */
+  of(session: WebSession, flash: FlashBag<WebFlash>): PageState {
     return {
       user: session.user,
       views: session.views,
       cartCount: session.cart.reduce((n, line) => n + line.quantity, 0),
       canLogoutEverywhere: this.features.logoutEverywhere,
-      flash,
+      flash: flash.get('notice'),
     };
   }
 
@@ -37,4 +36,10 @@ export class PageStateService {
       quantity: line.quantity,
     }));
   }
+}
+
+/** The first message of a form's flashed field errors (`@FormRedirect`), if any. */
+export function firstError(flash: FlashBag<WebFlash>): string | undefined {
+  const errors = flash.get('errors');
+  return errors ? Object.values(errors).flat()[0] : undefined;
 }

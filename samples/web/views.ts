@@ -68,14 +68,14 @@ cookie carries): it survives navigation and reloads, and every tab of this brows
   );
 }
 
-/** The login form. `error` is shown above it (e.g. a rejected name). */
-export function loginPage(state: PageState, error?: string): string {
+/** The login form. `error` is shown above it (e.g. a rejected name), `name` refills the field. */
+export function loginPage(state: PageState, error?: string, name?: string): string {
   const message = error ? `<p class="error" id="error">${escapeHtml(error)}</p>` : '';
   return layout(
     'Log in',
     state,
     `${message}<form method="post" action="/login">
-<label>Name <input id="name" name="name" required maxlength="40" autocomplete="username"></label>
+<label>Name <input id="name" name="name" required maxlength="40" autocomplete="username" value="${escapeHtml(name ?? '')}"></label>
 <button id="login">Log in</button></form>
 <p>No password: this demo shows the session lifecycle (the session is regenerated on login).</p>`,
   );

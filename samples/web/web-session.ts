@@ -36,8 +36,25 @@ export class WebSession {
   @IsInt() @Min(0) views = 0;
   @IsOptional() @IsString() @Length(1, 40) user?: string;
   @ValidateNested({ each: true }) @Type(() => CartLine) @ArrayMaxSize(20) cart: CartLine[] = [];
-  /** One-shot message for the next page ("Logged in as …"). */
-  @IsOptional() @IsString() flash?: string;
+}
+
+/**
+ * The demo's flash messages (one-shot, for the next page), typed for `FlashService.set` and
+ * `@Flash() flash: FlashBag<WebFlash>`. `errors` and `old` are what `@FormRedirect` flashes.
+ */
+export interface WebFlash {
+  /** "Logged in as …". */
+  notice: string;
+  /** Field errors of the form that was sent back. */
+  errors: Record<string, string[]>;
+  /** Its submitted values (secret fields never). */
+  old: Record<string, unknown>;
+}
+
+declare module 'koa-typed-session' {
+  interface FlashMessages {
+    notice?: string;
+  }
 }
 
 /** The body of POST /login. */
@@ -54,3 +71,6 @@ export class AddToCartForm {
   @IsIn(SKUS) sku!: string;
   @Type(() => Number) @IsInt() @Min(1) @Max(99) quantity!: number;
 }
+
+/** Validation options of the demo's forms (`@Body(FORM)`): unknown fields are refused. */
+export const FORM = { whitelist: true, forbidNonWhitelisted: true } as const;

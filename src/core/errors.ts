@@ -36,7 +36,7 @@ export class SessionConfigError extends SessionError {
 /** The store failed or timed out. A 503 by default: the client may retry. */
 export class SessionStoreError extends SessionError {
   /** The store operation that failed. */
-  readonly operation: 'get' | 'set' | 'patch' | 'touch' | 'destroy' | 'destroyAllOf';
+  readonly operation: 'get' | 'set' | 'patch' | 'touch' | 'take' | 'destroy' | 'destroyAllOf';
 
   constructor(operation: SessionStoreError['operation'], cause: unknown, status = 503) {
     const why = cause instanceof Error ? cause.message : String(cause);
@@ -103,6 +103,8 @@ export class SessionValidationError extends SessionError {
 export class RequestValidationError extends SessionError {
   /** The invalid fields. */
   readonly errors: SessionFieldError[];
+  /** Which part of the request failed. */
+  readonly source: 'body' | 'query' | 'param';
 
   constructor(source: 'body' | 'query' | 'param', schema: string, errors: SessionFieldError[]) {
     const fields = errors.map((e) => e.property).join(', ');
@@ -113,6 +115,7 @@ export class RequestValidationError extends SessionError {
       true,
     );
     this.errors = errors;
+    this.source = source;
   }
 }
 

@@ -5,6 +5,7 @@ import type { CommitOptions, Session } from './session';
 import { SessionLoader } from './session-loader';
 import { destroyAllOf, writeToStore } from './store-call';
 import type { MaxAge, SaveReason, SessionData, SessionPayload } from './types';
+import { safeJsonParse } from './codec';
 
 export type { RequestPort } from './session-loader';
 
@@ -16,6 +17,57 @@ const SETTLED = Promise.resolve();
  * class decides whether and why to save, and commits to the cookie and/or the store.
  */
 export class SessionContext<Ctx> extends SessionLoader<Ctx> {
+  // ---- flash messages (see flash.ts) ----
+
+  /**
+   * Removes the named keys from the session and returns the values this request claimed. With a
+   * store that can `take` and a record loaded in this request, the record loses them atomically
+   * now (a parallel request that took one first wins it) and the change baseline forgets them, so
+   * the commit writes nothing for them. Otherwise the removal is an ordinary change of this
+   * request (cookie mode: the cookie is rewritten; other stores: written at commit).
+   */
+  claim(names: readonly string[]): ReadonlyMap<string, unknown> | Promise<ReadonlyMap<string, unknown>> {
+    const session = this.session;
+    const local = new Map<string, unknown>();
+    if (!session) return local;
+    for (const name of names) {
+      if (Object.hasOwn(session, name)) local.set(name, (session as SessionData)[name]);
+      Reflect.deleteProperty(session, name);
+    }
+    const store = this.store;
+    const key = this.persistedKey;
+    if (!store?.take || key === undefined || key !== this.externalKey || this.unsaved) return local;
+    return this.callStore('take', () => store.take!(key, names, { ctx: this.port.ctx })).then(
+      (taken) => {
+        this.forgetLoaded(names);
+        const claimed = new Map<string, unknown>();
+        if (typeof taken !== 'object' || taken === null) return claimed;
+        for (const name of names) if (Object.hasOwn(taken, name)) claimed.set(name, (taken as SessionData)[name]);
+        return claimed;
+      },
+      (err: unknown) => {
+        if (this.opts.onStoreError === 'fail') throw err;
+        this.port.emit('session:error', {
+          key,
+          value: undefined,
+          ctx: this.port.ctx,
+          reason: 'store-take',
+          errors: err,
+        });
+        return local;
+      },
+    );
+  }
+
+  /** Drops keys from the change baseline: they are gone from the stored record already. */
+  private forgetLoaded(names: readonly string[]): void {
+    for (const name of names) this.prevValues?.delete(name);
+    if (this.prevJson === undefined) return;
+    const base = safeJsonParse(this.prevJson) as SessionData;
+    for (const name of names) Reflect.deleteProperty(base, name);
+    this.prevJson = JSON.stringify(base);
+  }
+
   // ---- commit ----
 
   /**

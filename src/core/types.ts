@@ -83,7 +83,8 @@ export interface SessionPatch {
  * Optional capabilities (used when present, ignored by stores written for koa-session):
  * - `patch`: merge only the changed keys into the stored record (no lost updates);
  * - `touch`: extend the TTL and the record's `_expire` without rewriting the data;
- * - `destroyAllOf`: destroy every session of one user ("log out everywhere").
+ * - `destroyAllOf`: destroy every session of one user ("log out everywhere");
+ * - `take`: remove named keys from the stored record and return them, atomically (flash messages).
  */
 export interface SessionStore<Ctx = unknown> {
   /** The stored payload for `key` (or a promise of it); `undefined`/`null` when there is none. */
@@ -98,6 +99,12 @@ export interface SessionStore<Ctx = unknown> {
   touch?(key: string, patch: SessionPatch, maxAge: MaxAge, options: StoreSetOptions<Ctx>): unknown;
   /** Optional: destroys every session of one user ("log out everywhere"). */
   destroyAllOf?(userId: string, options: StoreDestroyOptions<Ctx>): unknown;
+  /**
+   * Optional: removes the named top-level keys from the stored record, atomically, and returns the
+   * ones it held (`{ name: value }`, or a promise of it); nothing (`null`/`false`) when the record is
+   * gone. The TTL is unchanged. Two parallel calls never both get the same key (flash messages).
+   */
+  take?(key: string, names: readonly string[], options: StoreDestroyOptions<Ctx>): unknown;
 }
 
 /** A per-request store class: `new ContextStore(ctx)` on each request (koa-session's `ContextStore`). */

@@ -10,7 +10,7 @@ import 'reflect-metadata';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Where a handler parameter's value comes from. */
-export type ParamKind = 'session' | 'body' | 'query' | 'param' | 'ctx';
+export type ParamKind = 'session' | 'body' | 'query' | 'param' | 'ctx' | 'flash';
 
 /** A class, as far as the decorator module is concerned. */
 export type Type<T = unknown> = abstract new (...args: never[]) => T;
@@ -41,6 +41,14 @@ const CONTROLLER_METADATA = Symbol('koa-typed-session#controller');
 const ROUTES_METADATA = Symbol('koa-typed-session#routes');
 const PARAMS_METADATA = Symbol('koa-typed-session#params');
 const SCHEMA_METADATA = Symbol('koa-typed-session#schema');
+const FORM_METADATA = Symbol('koa-typed-session#form-redirect');
+const SECRET_METADATA = Symbol('koa-typed-session#secret');
+
+/** `@FormRedirect()` of one handler. */
+export interface FormRedirectMetadata {
+  /** Where to send the browser back to; `undefined`: a same-origin Referer, else the form's own path. */
+  readonly to?: string;
+}
 
 /** Marks a class as a controller with a path prefix. */
 export function setControllerPrefix(target: Type, prefix: string): void {
@@ -152,4 +160,25 @@ export function setCustomMetadata(target: object, key: unknown, value: unknown):
 /** Every custom metadata value of a class (inherited ones included) or a handler function. */
 export function getCustomMetadata(target: object): ReadonlyMap<unknown, unknown> {
   return (Reflect.getMetadata(CUSTOM_METADATA, target) as ReadonlyMap<unknown, unknown> | undefined) ?? new Map();
+}
+
+/** Marks a handler as a form handler (`@FormRedirect`). */
+export function setFormRedirect(target: Type, handler: string | symbol, meta: FormRedirectMetadata): void {
+  Reflect.defineMetadata(FORM_METADATA, meta, target, handler);
+}
+
+/** A handler's `@FormRedirect` options, or `undefined`. */
+export function getFormRedirect(target: Type, handler: string | symbol): FormRedirectMetadata | undefined {
+  return Reflect.getMetadata(FORM_METADATA, target, handler) as FormRedirectMetadata | undefined;
+}
+
+/** Marks a DTO property as secret (`@Secret`): never flashed back. Copy-on-write, as routes. */
+export function addSecretField(target: Type, property: string): void {
+  const fields = (Reflect.getMetadata(SECRET_METADATA, target) as string[] | undefined) ?? [];
+  Reflect.defineMetadata(SECRET_METADATA, [...fields, property], target);
+}
+
+/** The secret properties of a DTO class (inherited ones included). */
+export function getSecretFields(target: Type): readonly string[] {
+  return (Reflect.getMetadata(SECRET_METADATA, target) as string[] | undefined) ?? [];
 }

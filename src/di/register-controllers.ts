@@ -23,6 +23,8 @@ export interface RouteOptions {
   /** The app's Reflector, primed with every controller's and handler's metadata. */
   reflector?: Reflector;
 }
+import { contextFlash } from '../koa/middleware';
+import { withFormRedirect } from './form-redirect';
 
 /** Produces one argument of a handler from the request. */
 type Extractor = (ctx: Context) => unknown;
@@ -68,6 +70,15 @@ function extractor(param: ParamMetadata, paramType: unknown, scope: RequestScope
     }
     case 'ctx':
       return (ctx) => ctx;
+    case 'flash':
+      if (!scope.sessionsEnabled) {
+        throw new SessionConfigError(
+          'imports',
+          `has no SessionModule, but ${where} uses @Flash()`,
+          'Add `SessionModule.forRoot({...})` to the imports of createApp().',
+        );
+      }
+      return (ctx) => contextFlash(ctx).load();
     case 'session': {
       if (!scope.sessionsEnabled) {
         throw new SessionConfigError(
@@ -101,7 +112,7 @@ function compileHandler(ctrl: Type, instance: object, handler: string | symbol, 
   const call = fn as (...a: unknown[]) => unknown;
   // Not an async function: a request whose arguments and handler are synchronous (the usual case,
   // typed sessions included) creates no promise here. Koa's compose turns a throw into a rejection.
-  return function route(ctx: Context): Promise<void> | void {
+  const route = function route(ctx: Context): Promise<void> | void {
     const args = new Array<unknown>(argc);
     for (let i = 0; i < argc; i++) {
       const value = extractors[i]!(ctx);
@@ -110,6 +121,7 @@ function compileHandler(ctrl: Type, instance: object, handler: string | symbol, 
     }
     return answer(ctx, call.apply(instance, args));
   };
+  return withFormRedirect(route, ctrl, handler, params, types, scope.sessionsEnabled, name);
 
   async function finishAsync(ctx: Context, args: unknown[], from: number, pending: Promise<unknown>): Promise<void> {
     args[from] = await pending;

@@ -30,15 +30,17 @@ export class RequestScope {
   /** The current request's state. @throws SessionStateError outside a request or after it ended. */
   require(operation: string): RequestState {
     const state = this.storage.getStore();
+    // `operation` names a SessionService member, or a whole name such as `FlashService.set()`.
+    const what = operation.includes('.') ? operation : `SessionService.${operation}`;
     if (!state) {
       throw new SessionStateError(
-        `SessionService.${operation} was used outside a request. It works while an app from createApp() handles a ` +
+        `${what} was used outside a request. It works while an app from createApp() handles a ` +
           'request: in a controller, or in a service a controller calls. There is no current session elsewhere.',
       );
     }
     if (state.closed) {
       throw new SessionStateError(
-        `SessionService.${operation} was used after its request had finished (e.g. from a timer). ` +
+        `${what} was used after its request had finished (e.g. from a timer). ` +
           'Its session is already committed: finish session work before the handler returns.',
       );
     }

@@ -5,6 +5,7 @@
  */
 import type { Context } from 'koa';
 import { SessionStateError, SessionValidationError, type SessionFieldError } from '../core/errors';
+import { FLASH_PREFIX } from '../core/flash';
 import { Session as EngineSession } from '../core/session';
 import type { SessionData, SessionEvent } from '../core/types';
 import { check, checkSync, readData, toInstance, toJsonByKey, type CompiledSchema } from './validate-session';
@@ -32,9 +33,20 @@ interface Change {
   readonly json: Map<string, string>;
 }
 
-/** Keys the engine keeps for itself: never written from a schema instance. */
+/** Keys the engine keeps for itself (flash messages included): never read into or written from a schema instance. */
 function reserved(key: string): boolean {
-  return key === 'isNew' || key.charCodeAt(0) === 95 /* _ */ || key in EngineSession.prototype;
+  return (
+    key === 'isNew' ||
+    key.charCodeAt(0) === 95 /* _ */ ||
+    key in EngineSession.prototype ||
+    key.startsWith(FLASH_PREFIX)
+  );
+}
+
+/** The session's data without flash messages: they are not the schema's business. */
+function schemaData(data: SessionData): SessionData {
+  for (const key of Object.keys(data)) if (key.startsWith(FLASH_PREFIX)) delete data[key];
+  return data;
 }
 
 function perKey(data: Record<string, unknown>): Map<string, string> {
@@ -133,7 +145,7 @@ export class RequestState {
 
   private read(schema: CompiledSchema): Read {
     const session = this.session();
-    let data = session ? readData(session.toJSON()) : {};
+    let data = session ? readData(schemaData(session.toJSON())) : {};
     if (session && schema.obsolete.length > 0) {
       // The one explicit way a schema removes keys it does not declare (`obsoleteKeys`).
       for (const key of schema.obsolete) {

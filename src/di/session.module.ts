@@ -4,6 +4,7 @@ import type { SessionStore } from '../core/types';
 import { RequestScope } from './request-scope';
 import { SessionConfig, type SessionModuleOptions } from './session-config';
 import { SessionService } from './session.service';
+import { FlashService } from './flash.decorator';
 import { SESSION_STORE } from './tokens';
 
 /**
@@ -51,6 +52,7 @@ function registerSessionModule(container: DependencyContainer, options: SessionM
   container.registerInstance(SessionConfig, config);
   if (config.store) container.registerInstance(SESSION_STORE, config.store);
   container.registerInstance(SessionService, new SessionService(container.resolve(RequestScope)));
+  container.registerInstance(FlashService, new FlashService(container.resolve(RequestScope)));
 }
 
 /**

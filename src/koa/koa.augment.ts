@@ -1,3 +1,4 @@
+import type { FlashMessages, RequestFlash } from '../core/flash';
 import type { Session } from '../core/session';
 import type { SessionData } from '../core/types';
 
@@ -14,6 +15,12 @@ declare module 'koa' {
     readonly sessionOptions: Record<string, unknown>;
     /** The session's store id (store mode); `undefined` in cookie mode. */
     readonly sessionId: string | undefined;
+    /**
+     * Flash messages: `set` one for the next request, `await all()` / `await get(name)` to read
+     * (and consume) what this request received, `keep` to re-flash. Type the names by augmenting
+     * `FlashMessages` from 'koa-typed-session'.
+     */
+    readonly flash: RequestFlash<FlashMessages>;
   }
 }
 

@@ -1,6 +1,7 @@
 import type Koa from 'koa';
 import type { Context, Middleware } from 'koa';
 import { SessionConfigError } from '../core/errors';
+import { RequestFlash } from '../core/flash';
 import { normalizeOptions, type NormalizedOptions, type SessionOptions } from '../core/options';
 import type { Session } from '../core/session';
 import { SessionContext, type RequestPort } from '../core/session-context';
@@ -25,8 +26,9 @@ export type KoaSessionEvent = SessionEvent<Context>;
 
 const SESSION_CONTEXT = Symbol('koa-typed-session#context');
 const SESSION_OPTIONS = Symbol('koa-typed-session#options');
+const FLASH = Symbol('koa-typed-session#flash');
 
-type WithSession = Context & { [SESSION_CONTEXT]?: SessionContext<Context> };
+type WithSession = Context & { [SESSION_CONTEXT]?: SessionContext<Context>; [FLASH]?: RequestFlash };
 type ExtendedContext = Koa['context'] & { [SESSION_OPTIONS]?: NormalizedOptions<Context> };
 
 /** Binds the engine to one Koa request: the request port and the cookie jar in one object. */
@@ -72,7 +74,25 @@ function isApp(value: unknown): value is Koa {
   return typeof (value as { use?: unknown } | null)?.use === 'function';
 }
 
-/** Defines `ctx.session`, `ctx.sessionOptions` and `ctx.sessionId` on the app's context prototype, once. */
+/** `ctx.flash`: the request's flash messages, created on first use (nothing is loaded until it is used). */
+export function contextFlash(ctx: Context): RequestFlash {
+  const holder = ctx as WithSession;
+  let flash = holder[FLASH];
+  if (!flash) {
+    const sess = contextSession(ctx);
+    flash = holder[FLASH] = new RequestFlash({
+      session: () => sess.get(),
+      renew: () => {
+        sess.set({});
+        return sess.get()!;
+      },
+      claim: (names) => sess.claim(names),
+    });
+  }
+  return flash;
+}
+
+/** Defines `ctx.session`, `ctx.sessionOptions`, `ctx.sessionId` and `ctx.flash` on the app's context prototype, once. */
 function extendContext(context: ExtendedContext, options: NormalizedOptions<Context>): void {
   // As koa-session: a second session() on the same app keeps the first one's options.
   if (Object.prototype.hasOwnProperty.call(context, SESSION_OPTIONS)) return;
@@ -96,6 +116,12 @@ function extendContext(context: ExtendedContext, options: NormalizedOptions<Cont
     sessionId: {
       get(this: Context): string | undefined {
         return contextSession(this).externalKey;
+      },
+    },
+    flash: {
+      configurable: true,
+      get(this: Context): RequestFlash {
+        return contextFlash(this);
       },
     },
   });

@@ -151,6 +151,24 @@ export class MemoryStore implements SessionStore {
     return this.patch(key, patch, maxAge);
   }
 
+  /**
+   * Removes the named keys from the record and returns the ones it held, atomically (synchronous);
+   * the TTL is unchanged. `false` when the record is gone.
+   */
+  take(key: string, names: readonly string[]): Record<string, unknown> | false {
+    const entry = this.live(key);
+    if (!entry) return false;
+    const record = JSON.parse(entry.json) as SessionPayload;
+    const taken: Record<string, unknown> = {};
+    for (const name of names) {
+      if (!Object.hasOwn(record, name)) continue;
+      taken[name] = record[name];
+      delete record[name];
+    }
+    if (Object.keys(taken).length > 0) entry.json = JSON.stringify(record);
+    return taken;
+  }
+
   destroy(key: string): void {
     this.remove(key);
   }

@@ -140,6 +140,37 @@ redis.call('SET', KEYS[1], '{' .. table.concat(out, ',') .. '}', 'PX', ARGV[1])
 return { oldUser, user_id(newUserText) }
 `;
 
+/**
+ * Removes the named top-level keys from the record, atomically, keeping its TTL and every other
+ * value byte for byte (flash messages: two parallel requests never both take one).
+ * KEYS[1] the record; ARGV the names. Returns { name, raw JSON value, ... } of the keys it held,
+ * or nil when the record is gone.
+ */
+export const TAKE_SCRIPT = `${PRELUDE}
+local raw = redis.call('GET', KEYS[1])
+if not raw then return nil end
+local entries = parse(raw)
+if not entries then
+  return redis.error_reply('ERR koa-typed-session: the stored session ' .. KEYS[1] .. ' is not a JSON object; left unchanged')
+end
+local want = {}
+for k = 1, #ARGV do want[ARGV[k]] = true end
+local out, taken = {}, {}
+for _, e in ipairs(entries) do
+  if want[e[1]] then
+    taken[#taken + 1] = e[1]
+    taken[#taken + 1] = e[3]
+  else
+    out[#out + 1] = e[2] .. ':' .. e[3]
+  end
+end
+if #taken == 0 then return taken end
+local ttl = redis.call('PTTL', KEYS[1])
+local record = '{' .. table.concat(out, ',') .. '}'
+if ttl > 0 then redis.call('SET', KEYS[1], record, 'PX', ttl) else redis.call('SET', KEYS[1], record) end
+return taken
+`;
+
 /** Deletes the record and returns its user id (or nil). KEYS[1] the record; ARGV[1] userField. */
 export const DESTROY_SCRIPT = `${PRELUDE}
 local raw = redis.call('GET', KEYS[1])

@@ -5,7 +5,7 @@ import { SessionConfigError } from '../core/errors';
 import type { MaxAge, SessionPatch, SessionPayload, SessionStore } from '../core/types';
 import { resolveRedisStoreOptions, type RedisStoreOptions } from './redis-store-options';
 import { userIdOf } from './user-id';
-import { DESTROY_IF_OWNED_SCRIPT, DESTROY_SCRIPT, INDEX_SCRIPT, PATCH_SCRIPT } from './redis-scripts';
+import { DESTROY_IF_OWNED_SCRIPT, DESTROY_SCRIPT, INDEX_SCRIPT, PATCH_SCRIPT, TAKE_SCRIPT } from './redis-scripts';
 
 type ScriptArg = string | number;
 type Script = (key: string, ...args: ScriptArg[]) => Promise<unknown>;
@@ -15,6 +15,7 @@ const SCRIPTS = {
   ktsSessionDestroy: DESTROY_SCRIPT,
   ktsSessionDestroyIfOwned: DESTROY_IF_OWNED_SCRIPT,
   ktsSessionIndex: INDEX_SCRIPT,
+  ktsSessionTake: TAKE_SCRIPT,
 } as const;
 
 /** A record as read: `null` when absent, `undefined` when it is not JSON (as koa-redis). */
@@ -149,6 +150,25 @@ export class RedisStore extends EventEmitter implements SessionStore {
   /** Extends the TTL and updates `_expire`/`_maxAge` without touching the data. `false` when gone. */
   touch(sid: string, patch: SessionPatch, maxAge: MaxAge): Promise<boolean> {
     return this.patch(sid, patch, maxAge);
+  }
+
+  /**
+   * Removes the named keys from the record and returns the ones it held, atomically (a Lua script);
+   * the TTL and every other value are kept byte for byte. `false` when the record is gone.
+   */
+  async take(sid: string, names: readonly string[]): Promise<Record<string, unknown> | false> {
+    await this.ready();
+    if (names.length === 0) return {};
+    const pairs = (await this.write((c) => this.run(c, 'ktsSessionTake', this.key(sid), [...names]))) as
+      string[] | null;
+    if (pairs === null) return false;
+    const taken: Record<string, unknown> = {};
+    for (let i = 0; i + 1 < pairs.length; i += 2) {
+      const name = pairs[i]!;
+      if (name === '__proto__') continue;
+      taken[name] = safeJsonParse(pairs[i + 1]!);
+    }
+    return taken;
   }
 
   /** Deletes the record and removes it from its user's index. */
