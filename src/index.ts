@@ -13,7 +13,7 @@ export type { KoaSessionOptions, KoaSessionEvent } from './koa/middleware';
 // `Session` is both the engine's session class (type, `instanceof`, `prototype`) and the `@Session()`
 // parameter decorator: see di/session.decorator.ts.
 export { Session } from './di/session.decorator';
-export type { CommitOptions } from './core/session';
+export type { CommitOptions, SessionRegenerateOptions } from './core/session';
 export { ONE_DAY } from './core/options';
 export type { SessionOptions, NormalizedOptions } from './core/options';
 export {

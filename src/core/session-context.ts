@@ -44,7 +44,11 @@ export class SessionContext<Ctx> extends SessionLoader<Ctx> {
   }
 
   /** One commit; synchronous (returns `undefined`) unless a store or the `beforeSave` hook is involved. */
-  private commitNow({ save = false, regenerate = false }: CommitOptions): void | Promise<void> {
+  private commitNow({
+    save = false,
+    regenerate = false,
+    restartAbsolute = false,
+  }: CommitOptions): void | Promise<void> {
     const session = this.session;
     if (session === undefined) return;
     // A removal is attempted even when the store failed to load: a logout must not look done when it is not.
@@ -53,7 +57,9 @@ export class SessionContext<Ctx> extends SessionLoader<Ctx> {
     if (regenerate) {
       // Fixation defence: the new record is written before the old one is destroyed.
       if (this.store) this.retireKey();
-      this.created = undefined;
+      // The absolute clock survives a rotation (else periodic rotation would lift the limit);
+      // a fresh login restarts it explicitly.
+      if (restartAbsolute) this.created = undefined;
       this.prevValues = undefined;
     }
     const data = session.toJSON();
