@@ -22,6 +22,7 @@ export {
   SessionStoreError,
   SessionCookieError,
   SessionStateError,
+  SessionRevokedError,
   SessionValidationError,
   RequestValidationError,
 } from './core/errors';

@@ -167,6 +167,19 @@ export class MemoryStore implements SessionStore {
   }
 
   /**
+   * Moves a session to a new id: writes `sess` under `newKey` and deletes `oldKey`, only if
+   * `oldKey` is still there. Synchronous, so atomic with respect to `destroy` and `destroyAllOf`:
+   * a session revoked before the move is not restored (`false`), one revoked after it is revoked
+   * under its new id.
+   */
+  rename(oldKey: string, newKey: string, sess: SessionPayload, maxAge: MaxAge): boolean {
+    if (!this.live(oldKey)) return false;
+    this.set(newKey, sess, maxAge);
+    this.remove(oldKey);
+    return true;
+  }
+
+  /**
    * "Log out everywhere": destroys every session whose `userField` is `userId`; returns how many.
    * @throws SessionConfigError when the store was created without `userField`.
    */
