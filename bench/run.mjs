@@ -60,10 +60,10 @@ if (before) {
 }
 
 const load = createRequire(import.meta.url);
-const run =
-  process.argv[2] === 'micro'
-    ? load(join(out, 'bench', 'micro.js')).micro
-    : load(join(out, 'bench', 'harness.js')).main;
+const entry = { micro: ['micro.js', 'micro'], 'store-capacity': ['store-capacity.js', 'storeCapacity'] }[
+  process.argv[2]
+] ?? ['harness.js', 'main'];
+const run = load(join(out, 'bench', entry[0]))[entry[1]];
 run({ root, build: out, before }).then(
   (code) => process.exit(code),
   (err) => {

@@ -15,7 +15,7 @@ export type { KoaSessionOptions, KoaSessionEvent, CreateSessionOptions } from '.
 // `Session` is both the engine's session class (type, `instanceof`, `prototype`) and the `@Session()`
 // parameter decorator: see di/session.decorator.ts.
 export { Session } from './di/session.decorator';
-export type { CommitOptions } from './core/session';
+export type { CommitOptions, SessionRegenerateOptions } from './core/session';
 // `SessionOptions` is both the options type and, as in koa-session 7, a value with `.parse()`.
 export { ONE_DAY, SessionOptions } from './core/options';
 export type { NormalizedOptions, ParsedSessionOptions } from './core/options';
@@ -25,6 +25,7 @@ export {
   SessionStoreError,
   SessionCookieError,
   SessionStateError,
+  SessionRevokedError,
   SessionValidationError,
   RequestValidationError,
   ForbiddenError,

@@ -36,7 +36,7 @@ export class SessionConfigError extends SessionError {
 /** The store failed or timed out. A 503 by default: the client may retry. */
 export class SessionStoreError extends SessionError {
   /** The store operation that failed. */
-  readonly operation: 'get' | 'set' | 'patch' | 'touch' | 'take' | 'destroy' | 'destroyAllOf';
+  readonly operation: 'get' | 'set' | 'patch' | 'touch' | 'take' | 'rename' | 'destroy' | 'destroyAllOf';
 
   constructor(operation: SessionStoreError['operation'], cause: unknown, status = 503) {
     const why = cause instanceof Error ? cause.message : String(cause);
@@ -56,6 +56,23 @@ export class SessionStoreError extends SessionError {
 export class SessionCookieError extends SessionError {
   constructor(message: string, code: string) {
     super(`koa-typed-session: ${message}`, code, 500, false);
+  }
+}
+
+/**
+ * The session was destroyed (a logout, "log out everywhere", expiry) while this request was moving
+ * it to a new id (`regenerate()`, or `ctx.session = null` then an object): revocation wins, the
+ * session is not restored under the new id, and the cookie is cleared. A 401: sign in again.
+ */
+export class SessionRevokedError extends SessionError {
+  constructor() {
+    super(
+      'koa-typed-session: the session was destroyed (logout, log out everywhere or expiry) while this request ' +
+        'moved it to a new id; it was not restored. Sign in again.',
+      'ERR_SESSION_REVOKED',
+      401,
+      true,
+    );
   }
 }
 

@@ -1,4 +1,5 @@
 import { checkCookieSize } from './cookie-writer';
+import { SessionRevokedError } from './errors';
 import { ONE_DAY } from './options';
 import { encodePayload, snapshot } from './payload';
 import type { CommitOptions, Session } from './session';
@@ -96,7 +97,11 @@ export class SessionContext<Ctx> extends SessionLoader<Ctx> {
   }
 
   /** One commit; synchronous (returns `undefined`) unless a store or the `beforeSave` hook is involved. */
-  private commitNow({ save = false, regenerate = false }: CommitOptions): void | Promise<void> {
+  private commitNow({
+    save = false,
+    regenerate = false,
+    restartAbsolute = false,
+  }: CommitOptions): void | Promise<void> {
     const session = this.session;
     if (session === undefined) return;
     // A removal is attempted even when the store failed to load: a logout must not look done when it is not.
@@ -105,7 +110,9 @@ export class SessionContext<Ctx> extends SessionLoader<Ctx> {
     if (regenerate) {
       // Fixation defence: the new record is written before the old one is destroyed.
       if (this.store) this.retireKey();
-      this.created = undefined;
+      // The absolute clock survives a rotation (else periodic rotation would lift the limit);
+      // a fresh login restarts it explicitly.
+      if (restartAbsolute) this.created = undefined;
       this.prevValues = undefined;
     }
     const data = session.toJSON();
@@ -199,15 +206,41 @@ export class SessionContext<Ctx> extends SessionLoader<Ctx> {
     const key = (this.externalKey ??= await this.newKey());
     const options = { changed: reason === 'changed', rolling: this.rolling, ctx: this.port.ctx };
     const existing = this.persistedKey === key;
+    // A move to a new id (regenerate, null-then-object): conditional on the old record, when the
+    // store can (`rename`), so that a logout landing meanwhile wins.
+    const from = !existing && store.rename ? this.staleKeys[this.staleKeys.length - 1] : undefined;
     try {
-      await writeToStore(store, key, payload, data, existing ? this.prevValues : undefined, ttl, options, this.opts);
+      if (from === undefined) {
+        await writeToStore(store, key, payload, data, existing ? this.prevValues : undefined, ttl, options, this.opts);
+      } else if (await this.callStore('rename', () => store.rename!(from, key, payload, ttl, options))) {
+        this.staleKeys.pop(); // the store deleted it
+      } else {
+        return await this.revoked(from);
+      }
     } catch (err) {
-      if (this.opts.onStoreError === 'fail') throw err;
+      if (this.opts.onStoreError === 'fail' || err instanceof SessionRevokedError) throw err;
       this.port.emit('session:error', { key, value: payload, ctx: this.port.ctx, reason: 'store-set', errors: err });
       return;
     }
     this.persistedKey = key;
     if (this.prevValues) this.prevValues = snapshot(data);
+  }
+
+  /**
+   * The old record was gone when the session moved to its new id: it was revoked (logout, log out
+   * everywhere) or expired meanwhile. Nothing is restored: the session ends, the cookie is
+   * cleared, and the request fails with a 401 (its handler assumed a live session).
+   */
+  private async revoked(from: string): Promise<never> {
+    this.staleKeys = this.staleKeys.filter((k) => k !== from);
+    this.session = null;
+    this.externalKey = undefined;
+    this.port.emit('session:missed', { key: from, value: undefined, ctx: this.port.ctx, reason: 'revoked' });
+    await this.destroyStale().catch(() => undefined); // older ids of this request, if any
+    this.clearCookie();
+    const err = new SessionRevokedError();
+    err.headers = { 'set-cookie': this.port.outgoingCookies() };
+    throw err;
   }
 
   /** Clears the cookie, after destroying the store record (store mode). */

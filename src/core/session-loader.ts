@@ -153,11 +153,13 @@ export abstract class SessionLoader<Ctx> implements SessionHost {
           'Assign `null` to end the session, or an object to replace its data.',
       );
     }
-    if (this.session === null && this.store) {
-      // koa-session would save the new data under the old id (a fixation risk): take a new one.
-      this.retireKey();
-    }
+    const rotated = this.session === null && this.store !== undefined && this.persistedKey !== undefined;
+    // koa-session would save the new data under the old id (a fixation risk): take a new one.
+    if (this.session === null && this.store) this.retireKey();
     this.session = new Session(this, value as SessionPayload);
+    // The old record is destroyed at commit: the data must be written under the new id even when
+    // it equals what was loaded (else the session would silently end).
+    if (rotated) this.session._requireSave = true;
   }
 
   /** Loads the session before the handler runs (store mode, or cookie mode with `valid`). */

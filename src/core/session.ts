@@ -17,6 +17,17 @@ export interface CommitOptions {
   save?: boolean;
   /** Destroy the old session and save the data under a new id. */
   regenerate?: boolean;
+  /** With `regenerate`: start a new absolute clock (`absoluteTimeout`), as at a fresh login. */
+  restartAbsolute?: boolean;
+}
+
+/** Options of {@link Session.regenerate} (ours; koa-session's `regenerate()` takes none). */
+export interface SessionRegenerateOptions {
+  /**
+   * Start a new absolute clock (`absoluteTimeout`), as a fresh login does. By default the clock
+   * survives the rotation, so rotating ids periodically never extends a session. @default false
+   */
+  restartAbsolute?: boolean;
 }
 
 type Callback = (err?: unknown) => void;
@@ -107,11 +118,17 @@ export class Session {
     return this.commit({ save: true }, callback);
   }
 
-  /** Destroys the old session and saves the same data under a new id (fixation defence). */
-  regenerate(): Promise<void>;
+  /**
+   * Destroys the old session and saves the same data under a new id (fixation defence). The
+   * absolute clock (`absoluteTimeout`) carries over unless `restartAbsolute` is set. With a store
+   * that can `rename`, the move happens only if the old record still exists (see SessionStore.rename).
+   */
+  regenerate(options?: SessionRegenerateOptions): Promise<void>;
   regenerate(callback: Callback): undefined;
-  regenerate(callback?: Callback): Promise<void> | undefined {
-    return this.commit({ regenerate: true }, callback);
+  regenerate(options: SessionRegenerateOptions, callback: Callback): undefined;
+  regenerate(options?: SessionRegenerateOptions | Callback, callback?: Callback): Promise<void> | undefined {
+    if (typeof options === 'function') return this.commit({ regenerate: true }, options);
+    return this.commit({ regenerate: true, restartAbsolute: options?.restartAbsolute === true }, callback);
   }
 
   /** Runs the normal commit now (for `autoCommit: false`). */

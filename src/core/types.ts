@@ -84,7 +84,11 @@ export interface SessionPatch {
  * - `patch`: merge only the changed keys into the stored record (no lost updates);
  * - `touch`: extend the TTL and the record's `_expire` without rewriting the data;
  * - `destroyAllOf`: destroy every session of one user ("log out everywhere");
- * - `take`: remove named keys from the stored record and return them, atomically (flash messages).
+ * - `take`: remove named keys from the stored record and return them, atomically (flash messages);
+ * - `rename`: move a session to a new id only if its old record still exists, so that a logout
+ *   landing during `regenerate()` wins. Without it the engine writes the new record with `set`,
+ *   then destroys the old one (koa-session's behaviour, minus the order): a revocation that lands
+ *   between the load and that write does not stop the session from coming back under the new id.
  */
 export interface SessionStore<Ctx = unknown> {
   /** The stored payload for `key` (or a promise of it); `undefined`/`null` when there is none. */
@@ -105,6 +109,13 @@ export interface SessionStore<Ctx = unknown> {
    * gone. The TTL is unchanged. Two parallel calls never both get the same key (flash messages).
    */
   take?(key: string, names: readonly string[], options: StoreDestroyOptions<Ctx>): unknown;
+  /**
+   * Optional: writes `sess` under `newKey` and deletes `oldKey`, only if `oldKey` still exists.
+   * Resolves to `true` when moved, `false` (nothing written, or what was written undone) when the
+   * old record is gone: the session was revoked meanwhile and must not come back. A session
+   * destroyed by `destroyAllOf` while it moves must not survive under `newKey` either.
+   */
+  rename?(oldKey: string, newKey: string, sess: SessionPayload, maxAge: MaxAge, options: StoreSetOptions<Ctx>): unknown;
 }
 
 /** A per-request store class: `new ContextStore(ctx)` on each request (koa-session's `ContextStore`). */

@@ -8,6 +8,11 @@ import type { RequestScope } from './request-scope';
 export interface RegenerateOptions {
   /** Keep the session's data under the new id (`true`), or start empty (`false`). @default true */
   keepData?: boolean;
+  /**
+   * Start a new absolute clock (`absoluteTimeout`), as at a fresh login. By default the clock
+   * survives the rotation, so rotating ids periodically never extends a session. @default false
+   */
+  restartAbsolute?: boolean;
 }
 
 /**
@@ -80,7 +85,7 @@ export class SessionService {
       state.clearData(session);
       state.resetAll();
     }
-    await session.regenerate();
+    await session.regenerate({ restartAbsolute: options.restartAbsolute === true });
   }
 
   /**

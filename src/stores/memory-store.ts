@@ -5,7 +5,7 @@ import { userIdOf } from './user-id';
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
-  /** Most sessions kept; past it, expired entries are swept, then the oldest are evicted. @default 10_000 */
+  /** Most sessions kept; past it, the least recently used is evicted (see MemoryStore). @default 10_000 */
   maxEntries?: number;
   /** TTL in ms for browser-session cookies (koa-session hands stores the TTL `'session'`). @default 86_400_000 */
   sessionTtl?: number;
@@ -21,6 +21,9 @@ const OPTION_NAMES = ['maxEntries', 'sessionTtl', 'now', 'userField'];
 function configError(option: string, problem: string, fix: string): never {
   throw new SessionConfigError(option, `of MemoryStore ${problem}`, fix);
 }
+
+/** Entries examined for expiry per new session: the incremental sweep (amortised O(1) per write). */
+const SWEEP_STEP = 8;
 
 interface Entry {
   json: string;
@@ -48,6 +51,13 @@ export class MemoryStore implements SessionStore {
   private readonly userField: string | undefined;
   /** user id -> keys of that user's sessions (only with `userField`). */
   private readonly users = new Map<string, Set<string>>();
+  /** Where the incremental sweep of expired entries resumes (a live Map iterator). */
+  private sweep: Iterator<[string, Entry]> | undefined;
+  /**
+   * The least recently used end of the Map. Kept across calls: a fresh iterator would step over
+   * every slot deleted at the front since V8 last compacted the table (O(n) per eviction).
+   */
+  private oldest: Iterator<string> | undefined;
 
   /** @throws SessionConfigError for invalid options (an unknown name, a bad value). */
   constructor(options: MemoryStoreOptions = {}) {
@@ -115,11 +125,16 @@ export class MemoryStore implements SessionStore {
 
   get(key: string): SessionPayload | undefined {
     const entry = this.live(key);
-    return entry ? (JSON.parse(entry.json) as SessionPayload) : undefined;
+    if (!entry) return undefined;
+    // A use: move to the end of the Map, which is the eviction order (least recently used first).
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return JSON.parse(entry.json) as SessionPayload;
   }
 
   set(key: string, sess: SessionPayload, maxAge: MaxAge): void {
-    this.remove(key); // re-insert at the end: eviction order is least recently written
+    const isNew = !this.entries.has(key);
+    this.remove(key); // re-insert at the end: eviction order is least recently used
     const user = this.userField === undefined ? undefined : userIdOf(sess[this.userField]);
     this.entries.set(key, { json: JSON.stringify(sess), expires: this.now() + this.ttl(maxAge), user });
     if (user !== undefined) {
@@ -127,7 +142,8 @@ export class MemoryStore implements SessionStore {
       if (!keys) this.users.set(user, (keys = new Set()));
       keys.add(key);
     }
-    if (this.entries.size > this.maxEntries) this.evict();
+    if (isNew) this.sweepSome();
+    while (this.entries.size > this.maxEntries) this.evictOldest();
   }
 
   /**
@@ -174,6 +190,19 @@ export class MemoryStore implements SessionStore {
   }
 
   /**
+   * Moves a session to a new id: writes `sess` under `newKey` and deletes `oldKey`, only if
+   * `oldKey` is still there. Synchronous, so atomic with respect to `destroy` and `destroyAllOf`:
+   * a session revoked before the move is not restored (`false`), one revoked after it is revoked
+   * under its new id.
+   */
+  rename(oldKey: string, newKey: string, sess: SessionPayload, maxAge: MaxAge): boolean {
+    if (!this.live(oldKey)) return false;
+    this.set(newKey, sess, maxAge);
+    this.remove(oldKey);
+    return true;
+  }
+
+  /**
    * "Log out everywhere": destroys every session whose `userField` is `userId`; returns how many.
    * @throws SessionConfigError when the store was created without `userField`.
    */
@@ -200,6 +229,8 @@ export class MemoryStore implements SessionStore {
   clear(): void {
     this.entries.clear();
     this.users.clear();
+    this.sweep = undefined;
+    this.oldest = undefined;
   }
 
   private remove(key: string): void {
@@ -212,12 +243,32 @@ export class MemoryStore implements SessionStore {
     if (keys?.size === 0) this.users.delete(entry.user);
   }
 
-  private evict(): void {
+  /** Evicts the least recently used entry (the first of the Map: uses move entries to the end). */
+  private evictOldest(): void {
+    let step = (this.oldest ??= this.entries.keys()).next();
+    if (step.done) step = (this.oldest = this.entries.keys()).next();
+    if (!step.done) this.remove(step.value);
+  }
+
+  /**
+   * Examines the next {@link SWEEP_STEP} entries of a rolling sweep (wrapping around at the end) and
+   * drops the expired ones. A live Map iterator survives deletions and sees later insertions, so
+   * the sweep never restarts from scratch and never walks the whole map in one call.
+   */
+  private sweepSome(): void {
     const now = this.now();
-    for (const [key, entry] of this.entries) if (entry.expires <= now) this.remove(key);
-    for (const key of this.entries.keys()) {
-      if (this.entries.size <= this.maxEntries) break;
-      this.remove(key);
+    let restarted = false;
+    for (let i = 0; i < SWEEP_STEP; i++) {
+      let step = (this.sweep ??= this.entries.entries()).next();
+      if (step.done) {
+        if (restarted) return; // the map is smaller than one step
+        restarted = true;
+        this.sweep = this.entries.entries();
+        step = this.sweep.next();
+        if (step.done) return;
+      }
+      const [key, entry] = step.value;
+      if (entry.expires <= now) this.remove(key);
     }
   }
 }

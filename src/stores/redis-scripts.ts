@@ -9,8 +9,8 @@
  * only the changed keys are replaced with the JSON the client sent (made by `JSON.stringify`).
  */
 
-/** Shared Lua helpers: a top-level JSON object scanner and the user-id reader. */
-const PRELUDE = `
+/** Shared Lua helpers: a top-level JSON object scanner and the user-id reader (also used by redis-move-scripts.ts). */
+export const PRELUDE = `
 local find, sub, byte = string.find, string.sub, string.byte
 local function ws(s, i) return find(s, '[^ \\t\\r\\n]', i) end
 local function str_end(s, i)

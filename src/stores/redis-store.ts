@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { ChainableCommander, Cluster, Redis } from 'ioredis';
 import { safeJsonParse } from '../core/codec';
@@ -6,17 +7,32 @@ import type { MaxAge, SessionPatch, SessionPayload, SessionStore } from '../core
 import { resolveRedisStoreOptions, type RedisStoreOptions } from './redis-store-options';
 import { userIdOf } from './user-id';
 import { DESTROY_IF_OWNED_SCRIPT, DESTROY_SCRIPT, INDEX_SCRIPT, PATCH_SCRIPT, TAKE_SCRIPT } from './redis-scripts';
+import {
+  INDEX_UNLESS_REVOKING_SCRIPT,
+  MOVE_SCRIPT,
+  REVOKE_BEGIN_SCRIPT,
+  REVOKING_LEASE_MS,
+  REVOKING_MARK,
+  MOVE_TAKE_SCRIPT,
+} from './redis-move-scripts';
 
 type ScriptArg = string | number;
-type Script = (key: string, ...args: ScriptArg[]) => Promise<unknown>;
+type Script = (...keysThenArgs: ScriptArg[]) => Promise<unknown>;
 
 const SCRIPTS = {
   ktsSessionPatch: PATCH_SCRIPT,
   ktsSessionDestroy: DESTROY_SCRIPT,
   ktsSessionDestroyIfOwned: DESTROY_IF_OWNED_SCRIPT,
   ktsSessionIndex: INDEX_SCRIPT,
+  ktsSessionRevokeBegin: REVOKE_BEGIN_SCRIPT,
+  ktsSessionIndexUnlessRevoking: INDEX_UNLESS_REVOKING_SCRIPT,
   ktsSessionTake: TAKE_SCRIPT,
+  ktsSessionMoveTake: MOVE_TAKE_SCRIPT,
+  ktsSessionMove: MOVE_SCRIPT,
 } as const;
+
+/** Keys per script (the others touch one). */
+const NUMBER_OF_KEYS: Partial<Record<keyof typeof SCRIPTS, number>> = { ktsSessionMove: 2 };
 
 /** A record as read: `null` when absent, `undefined` when it is not JSON (as koa-redis). */
 function parseRecord(raw: string | null): SessionPayload | null | undefined {
@@ -41,7 +57,8 @@ const FORWARDED = ['connect', 'ready', 'close', 'reconnecting', 'end'] as const;
  *   of one session never erase each other's changes; `touch` extends the TTL and `_expire`.
  * - With `userField`, each user's sessions are indexed, and `destroyAllOf(userId)` logs a user out
  *   everywhere.
- * - Every command touches one key: it works unchanged on Redis Cluster.
+ * - Every command touches one key (but the move of `rename` on standalone/Sentinel, which Cluster
+ *   replaces by two steps): it works unchanged on Redis Cluster.
  *
  * @example
  * ```ts
@@ -80,7 +97,7 @@ export class RedisStore extends EventEmitter implements SessionStore {
     this.waitReplicas = resolved.waitReplicas;
     this.waitTimeout = resolved.waitTimeout;
     for (const [name, lua] of Object.entries(SCRIPTS) as Array<[keyof typeof SCRIPTS, string]>) {
-      this.client.defineCommand(name, { numberOfKeys: 1, lua });
+      this.client.defineCommand(name, { numberOfKeys: NUMBER_OF_KEYS[name] ?? 1, lua });
       const command = (this.client as unknown as Record<string, Script>)[name]!;
       this.scripts[name] = command.bind(this.client);
     }
@@ -183,6 +200,50 @@ export class RedisStore extends EventEmitter implements SessionStore {
   }
 
   /**
+   * Moves a session to a new id, only if the old record still exists: `false` (nothing left
+   * behind) when it is gone, so a logout or "log out everywhere" that lands while a request
+   * regenerates wins. Standalone and Sentinel: one atomic script for both records; Cluster (where
+   * they may sit in different slots): the new record is written, then the old one taken, and the
+   * new one deleted again when the old one was gone. With `userField`, a move of a session whose
+   * user is being logged out everywhere fails too, and the new id is indexed before it is written.
+   */
+  async rename(oldSid: string, newSid: string, sess: SessionPayload, maxAge: MaxAge): Promise<boolean> {
+    await this.ready();
+    const oldKey = this.key(oldSid);
+    const newKey = this.key(newSid);
+    const ttl = this.ttl(maxAge);
+    const json = JSON.stringify(sess);
+    const field = this.userField ?? '';
+    let oldUser: string | undefined;
+    let newUser: string | undefined;
+    if (this.userField !== undefined) {
+      const old = parseRecord(await this.client.get(oldKey));
+      if (old === null) return false;
+      oldUser = userIdOf(old?.[this.userField]);
+      newUser = userIdOf(sess[this.userField]);
+    }
+    if (oldUser !== undefined) {
+      const indexed = newUser === oldUser ? '1' : '0';
+      const allowed = await this.write((c) =>
+        this.run(c, 'ktsSessionIndexUnlessRevoking', this.indexPrefix + oldUser, [REVOKING_MARK, newKey, ttl, indexed]),
+      );
+      if (Number(allowed) !== 1) return false;
+    }
+    if (newUser !== undefined && newUser !== oldUser) await this.index(newUser, newKey, ttl);
+    if (!this.isCluster) {
+      const moved = await this.write((c) =>
+        this.run(c, 'ktsSessionMove', oldKey, [newKey, field, oldUser ?? '', json, ttl]),
+      );
+      return Number(moved) === 1;
+    }
+    await this.write((c) => c.set(newKey, json, 'PX', ttl));
+    const taken = await this.write((c) => this.run(c, 'ktsSessionMoveTake', oldKey, [field, oldUser ?? '']));
+    if (Number(taken) === 1) return true;
+    await this.write((c) => c.del(newKey));
+    return false;
+  }
+
+  /**
    * "Log out everywhere": deletes every session of one user and returns how many were deleted.
    * A session that changed hands since it was indexed (its user field differs now) is kept.
    *
@@ -203,14 +264,26 @@ export class RedisStore extends EventEmitter implements SessionStore {
       );
     await this.ready();
     const indexKey = this.indexPrefix + user;
-    const members = await this.client.zrange(indexKey, 0, -1);
-    if (members.length === 0) return 0;
-    const results = await Promise.all(
-      members.map((key) => this.write((c) => this.run(c, 'ktsSessionDestroyIfOwned', key, [this.userField!, user]))),
-    );
-    // Remove only what was read: a session indexed meanwhile (a login elsewhere) stays indexed.
-    await this.write((c) => c.zrem(indexKey, ...members));
-    return results.filter((r) => Number(r) === 1).length;
+    // The mark makes a concurrent rename() of this user's sessions fail (see redis-move-scripts.ts).
+    const mark = REVOKING_MARK + randomBytes(9).toString('base64url');
+    const members = (await this.write((c) =>
+      this.run(c, 'ktsSessionRevokeBegin', indexKey, [REVOKING_MARK, mark, REVOKING_LEASE_MS]),
+    )) as string[];
+    try {
+      const destroy = (key: string): Promise<boolean> =>
+        this.write((c) => this.run(c, 'ktsSessionDestroyIfOwned', key, [this.userField!, user])).then(
+          (r) => Number(r) === 1,
+        );
+      const first = await Promise.all(members.map(destroy));
+      // A rename that indexed its new id before the mark may have written it after the first pass
+      // looked: a second pass over what the first found absent catches it.
+      const missed = members.filter((_, i) => !first[i]);
+      const second = await Promise.all(missed.map(destroy));
+      return first.filter(Boolean).length + second.filter(Boolean).length;
+    } finally {
+      // Remove only what was read: a session indexed meanwhile (a login elsewhere) stays indexed.
+      await this.write((c) => c.zrem(indexKey, ...members, mark));
+    }
   }
 
   /** Closes the connection if the store created the client; a client passed in is left open. */
@@ -220,6 +293,10 @@ export class RedisStore extends EventEmitter implements SessionStore {
     // ioredis's quit() leaves a Sentinel client's failoverDetector subscriptions open (only
     // disconnect() closes them), which would keep the process alive.
     if ((this.client as { isCluster?: unknown }).isCluster !== true) (this.client as Redis).disconnect();
+  }
+
+  private get isCluster(): boolean {
+    return (this.client as { isCluster?: boolean }).isCluster === true;
   }
 
   private key(sid: string): string {

@@ -16,14 +16,31 @@ import {
   type SpawnedRedis,
 } from '../helpers/redis';
 
-/** Login, 20 parallel writers, then "log out everywhere": the store's whole feature set, end to end. */
+/**
+ * Login, 20 parallel writers, a rotation, a rotation that a logout overtakes (revocation wins),
+ * then "log out everywhere": the store's whole feature set, end to end.
+ */
 async function exercise(store: RedisStore): Promise<void> {
   const app = new Koa();
   app.keys = ['k'];
+  app.silent = true;
+  let entered!: () => void;
+  let open!: () => void;
+  const inGate = new Promise<void>((resolve) => (entered = resolve));
+  const gate = new Promise<void>((resolve) => (open = resolve));
   app.use(session({ store }, app));
   app.use(async (ctx) => {
     if (ctx.path === '/login') ctx.session!.userId = 'ann';
-    else if (ctx.path.startsWith('/set/')) {
+    else if (ctx.path === '/rotate') await ctx.session!.regenerate();
+    else if (ctx.path === '/rotate-late') {
+      entered();
+      await gate;
+      await ctx.session!.regenerate();
+    } else if (ctx.path === '/logout') {
+      ctx.session = null;
+      ctx.body = 0;
+      return;
+    } else if (ctx.path.startsWith('/set/')) {
       await new Promise((r) => setTimeout(r, 20));
       ctx.session![ctx.path.slice(5)] = 1;
     }
@@ -34,8 +51,24 @@ async function exercise(store: RedisStore): Promise<void> {
     Array.from({ length: 20 }, (_, i) => request(app.callback()).get(`/set/k${i}`).set('Cookie', cookie).expect(200)),
   );
   expect((await request(app.callback()).get('/').set('Cookie', cookie).expect(200)).body).toBe(21);
-  expect(await store.destroyAllOf('ann')).toBe(1);
+  // rename(): the two records may sit in different slots (on Cluster, two steps instead of one script).
+  const rotated = cookieHeader(await request(app.callback()).get('/rotate').set('Cookie', cookie).expect(200));
   expect((await request(app.callback()).get('/').set('Cookie', cookie).expect(200)).body).toBe(0);
+  expect((await request(app.callback()).get('/').set('Cookie', rotated).expect(200)).body).toBe(21);
+  const other = cookieHeader(await request(app.callback()).get('/login').expect(200));
+  const late = request(app.callback())
+    .get('/rotate-late')
+    .set('Cookie', other)
+    .then((r) => r);
+  try {
+    await inGate;
+    await request(app.callback()).get('/logout').set('Cookie', other).expect(200);
+  } finally {
+    open();
+  }
+  expect((await late).status).toBe(401);
+  expect(await store.destroyAllOf('ann')).toBe(1);
+  expect((await request(app.callback()).get('/').set('Cookie', rotated).expect(200)).body).toBe(0);
 }
 
 describe('RedisStore on Redis Cluster and Sentinel (real servers)', () => {

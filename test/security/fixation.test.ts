@@ -14,6 +14,10 @@ class RecordingStore extends MemoryStore {
     this.log.push(`destroy ${key}`);
     super.destroy(key);
   }
+  override rename(oldKey: string, newKey: string, sess: SessionPayload, maxAge: MaxAge): boolean {
+    this.log.push(`rename ${oldKey} ${newKey}`);
+    return super.rename(oldKey, newKey, sess, maxAge);
+  }
 }
 
 /**
@@ -43,7 +47,7 @@ const get = (app: Koa, path: string, cookie = '') =>
   request(app.callback()).get(path).set('Cookie', cookie).expect(200);
 
 describe('fixation defence, store mode', () => {
-  it('regenerate() writes the new record before destroying the old one', async () => {
+  it('regenerate() moves the record to the new id in one step (rename: the new record, then the old one deleted)', async () => {
     const store = new RecordingStore();
     const app = loginApp({ store });
     const visit = await get(app, '/visit');
@@ -52,7 +56,7 @@ describe('fixation defence, store mode', () => {
     const login = await get(app, '/login', cookieHeader(visit));
     const newId = login.body.id as string;
     expect(newId).not.toBe(oldId);
-    expect(store.log).toEqual([`set ${newId}`, `destroy ${oldId}`]);
+    expect(store.log).toEqual([`rename ${oldId} ${newId}`, `set ${newId}`]);
     expect(store.get(oldId)).toBeUndefined();
     expect(store.get(newId)).toMatchObject({ user: 'victim', cart: ['book'] });
   });

@@ -5,12 +5,18 @@ import { SECRET_NEW, fakeClock, recordEvents, secureApp, tick } from './security
 
 const MINUTE = 60_000;
 
-/** /login stores a user; /regenerate regenerates; every path reports the user. */
+/** /login stores a user; /regenerate and /relogin regenerate, /replace sets null then an object; every path reports the user. */
 function userApp(options: KoaSessionOptions): Koa {
   const app = secureApp(options);
   app.use(async (ctx) => {
     if (ctx.path === '/login') ctx.session!.user = 'ada';
     if (ctx.path === '/regenerate') await ctx.session!.regenerate();
+    if (ctx.path === '/relogin') await ctx.session!.regenerate({ restartAbsolute: true });
+    if (ctx.path === '/replace') {
+      const { user } = ctx.session!;
+      ctx.session = null;
+      ctx.session = { user };
+    }
     ctx.body = { user: ctx.session!.user ?? null };
   });
   return app;
@@ -83,13 +89,38 @@ describe.each(modes)('timeouts, %s mode', (_mode, base) => {
     expect(events).toEqual([{ name: 'session:expired', reason: 'absolute-timeout' }]);
   });
 
-  it('regenerate() starts a new session: the absolute clock restarts (log-in resets it)', async () => {
+  it('regenerate() keeps the absolute clock: rotating the id does not extend the session', async () => {
+    const app = userApp({ ...base(), maxAge: 60 * MINUTE, absoluteTimeout: 30 * MINUTE });
+    const events = recordEvents(app);
+    const visit = browser(app);
+    expect(await visit('/login')).toBe('ada');
+    for (let t = 0; t < 25; t += 5) {
+      clock.advance(5 * MINUTE);
+      expect(await visit('/regenerate')).toBe('ada'); // periodic rotation
+    }
+    clock.advance(5 * MINUTE); // 30 minutes after login
+    expect(await visit('/')).toBeNull();
+    await tick();
+    expect(events).toEqual([{ name: 'session:expired', reason: 'absolute-timeout' }]);
+  });
+
+  it('ctx.session = null then a new object keeps the absolute clock (a rotation, not a login)', async () => {
     const app = userApp({ ...base(), maxAge: 60 * MINUTE, absoluteTimeout: 30 * MINUTE });
     const visit = browser(app);
     expect(await visit('/login')).toBe('ada');
     clock.advance(20 * MINUTE);
-    expect(await visit('/regenerate')).toBe('ada');
-    clock.advance(20 * MINUTE); // 40 minutes after the first login, 20 after regenerate
+    expect(await visit('/replace')).toBe('ada');
+    clock.advance(10 * MINUTE);
+    expect(await visit('/')).toBeNull();
+  });
+
+  it('regenerate({ restartAbsolute: true }) starts a new absolute clock (a fresh login)', async () => {
+    const app = userApp({ ...base(), maxAge: 60 * MINUTE, absoluteTimeout: 30 * MINUTE });
+    const visit = browser(app);
+    expect(await visit('/login')).toBe('ada');
+    clock.advance(20 * MINUTE);
+    expect(await visit('/relogin')).toBe('ada');
+    clock.advance(20 * MINUTE); // 40 minutes after the first login, 20 after the new one
     expect(await visit('/')).toBe('ada');
     clock.advance(10 * MINUTE);
     expect(await visit('/')).toBeNull();
