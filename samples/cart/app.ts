@@ -2,14 +2,8 @@
 // SessionService (no ctx passed around), sessions in a store bound to SESSION_STORE.
 // Run: `npm run build && npx tsc -p tsconfig.samples.json && node dist-samples/samples/cart/app.js`.
 import 'reflect-metadata';
-import {
-  MemoryStore,
-  SESSION_STORE,
-  SessionModule,
-  createApp,
-  type DecoratedApp,
-  type SessionStore,
-} from 'koa-typed-session';
+import { MemoryStore, type SessionStore } from 'koa-typed-session';
+import { SESSION_STORE, SessionModule, createApp, type DecoratedApp } from 'koa-typed-session/decorators';
 import { listenIfMain } from '../seed/typed/listen';
 import { CartController } from './cart.controller';
 

@@ -4,7 +4,8 @@
 // Start a second copy with PORT=3001: a session set on :3000 is read on :3001.
 import Koa from 'koa';
 import type { AddressInfo } from 'node:net';
-import session, { destroyAllSessionsOf, RedisStore, type KoaSessionOptions } from 'koa-typed-session';
+import session, { destroyAllSessionsOf, type KoaSessionOptions } from 'koa-typed-session';
+import { RedisStore } from 'koa-typed-session/redis';
 
 /** The app and the store it uses (quit the store on shutdown). */
 export interface RedisSampleApp {

@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { Body, Controller, Ctx, Get, Post, Session, SessionService } from 'koa-typed-session';
+import { Body, Controller, Ctx, Get, Post, Session, SessionService } from 'koa-typed-session/decorators';
 import { parseForm } from './forms';
 import { PageStateService } from './page-state.service';
 import { loginPage } from './views';

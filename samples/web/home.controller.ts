@@ -1,4 +1,4 @@
-import { Controller, Get, Session } from 'koa-typed-session';
+import { Controller, Get, Session } from 'koa-typed-session/decorators';
 import { PageStateService } from './page-state.service';
 import { homePage } from './views';
 import { WebSession } from './web-session';

@@ -5,7 +5,8 @@
  * development key otherwise), REDIS_URL (sessions in Redis; in memory otherwise),
  * SESSION_ENCRYPTION_KEY (32+ characters: encrypted cookies).
  */
-import { MemoryStore, RedisStore, type SessionStore } from 'koa-typed-session';
+import { MemoryStore, type SessionStore } from 'koa-typed-session';
+import { RedisStore } from 'koa-typed-session/redis';
 import { createWebApp, DEMO_KEYS } from './create-web-app';
 
 const port = Number(process.env.PORT ?? 3001);

@@ -11,7 +11,7 @@ import {
   SessionModule,
   SessionService,
   createApp,
-} from 'koa-typed-session';
+} from 'koa-typed-session/decorators';
 import { cookieHeader, request } from '../helpers/app';
 
 class CountSession {

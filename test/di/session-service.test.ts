@@ -1,16 +1,16 @@
 import { IsInt, IsOptional, IsString, Min } from 'class-validator';
 import { injectable } from 'tsyringe';
+import { MemoryStore } from 'koa-typed-session';
 import {
   Body,
   Controller,
   Get,
-  MemoryStore,
   Post,
   Session,
   SessionModule,
   SessionService,
   createApp,
-} from 'koa-typed-session';
+} from 'koa-typed-session/decorators';
 import { cookieHeader, request, setCookies } from '../helpers/app';
 
 class AccountSession {

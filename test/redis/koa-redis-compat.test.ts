@@ -2,7 +2,8 @@ import Koa from 'koa';
 import Redis from 'ioredis';
 import koaSession from 'koa-session';
 import request from 'supertest';
-import { RedisStore, session, type SessionStore } from 'koa-typed-session';
+import { session, type SessionStore } from 'koa-typed-session';
+import { RedisStore } from 'koa-typed-session/redis';
 import { cookieHeader } from '../helpers/app';
 import { uniquePrefix, useRedis } from '../helpers/redis';
 

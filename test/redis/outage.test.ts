@@ -1,7 +1,8 @@
 import Koa from 'koa';
 import Redis from 'ioredis';
 import request from 'supertest';
-import { RedisStore, session, SessionStoreError, type KoaSessionOptions } from 'koa-typed-session';
+import { session, SessionStoreError, type KoaSessionOptions } from 'koa-typed-session';
+import { RedisStore } from 'koa-typed-session/redis';
 import { cookieHeader, setCookies } from '../helpers/app';
 import { pingRedis, startRedisServer, uniquePrefix, type SpawnedRedis } from '../helpers/redis';
 

@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
-import { RedisStore, SessionConfigError } from 'koa-typed-session';
+import { SessionConfigError } from 'koa-typed-session';
+import { RedisStore } from 'koa-typed-session/redis';
 import { uniquePrefix, useRedis } from '../helpers/redis';
 
 describe('RedisStore: the store contract on a real redis-server', () => {

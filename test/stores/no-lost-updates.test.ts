@@ -1,6 +1,7 @@
 import Koa from 'koa';
 import request from 'supertest';
-import { MemoryStore, RedisStore, session, type SessionStore } from 'koa-typed-session';
+import { MemoryStore, session, type SessionStore } from 'koa-typed-session';
+import { RedisStore } from 'koa-typed-session/redis';
 import { cookieHeader } from '../helpers/app';
 import { uniquePrefix, useRedis } from '../helpers/redis';
 

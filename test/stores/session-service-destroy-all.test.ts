@@ -1,16 +1,7 @@
 import Redis from 'ioredis';
-import {
-  Controller,
-  Get,
-  MemoryStore,
-  Post,
-  Query,
-  RedisStore,
-  SessionModule,
-  SessionService,
-  createApp,
-  type SessionStore,
-} from 'koa-typed-session';
+import { MemoryStore, type SessionStore } from 'koa-typed-session';
+import { Controller, Get, Post, Query, SessionModule, SessionService, createApp } from 'koa-typed-session/decorators';
+import { RedisStore } from 'koa-typed-session/redis';
 import { cookieHeader, request } from '../helpers/app';
 import { uniquePrefix, useRedis } from '../helpers/redis';
 
