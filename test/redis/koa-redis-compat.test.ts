@@ -64,10 +64,10 @@ describe('koa-redis compatibility: records move between koa-session + koa-redis 
   });
 
   afterAll(async () => {
-    await legacyStore.quit();
-    await store.quit();
-    raw.disconnect();
-    await redis.close();
+    await legacyStore?.quit();
+    await store?.quit();
+    raw?.disconnect();
+    await redis?.close();
   });
 
   it('a session written by koa-session + koa-redis is read, patched and destroyed after the switch', async () => {

@@ -17,9 +17,9 @@ describe('RedisStore: the store contract on a real redis-server', () => {
   });
 
   afterAll(async () => {
-    await store.quit();
-    raw.disconnect();
-    await redis.close();
+    await store?.quit();
+    raw?.disconnect();
+    await redis?.close();
   });
 
   it('writes JSON.stringify(payload) under prefix + id with a TTL in ms', async () => {

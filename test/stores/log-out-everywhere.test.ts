@@ -49,9 +49,9 @@ describe('log out everywhere', () => {
   });
 
   afterAll(async () => {
-    await Promise.all(redisStores.map((s) => s.quit()));
-    raw.disconnect();
-    await redis.close();
+    await Promise.all(redisStores.map((s) => s?.quit()));
+    raw?.disconnect();
+    await redis?.close();
   });
 
   const makeRedis = (name: string): RedisStore => {

@@ -56,8 +56,8 @@ describe('no lost updates: 50 parallel requests on one session, each setting its
   });
 
   afterAll(async () => {
-    await redisStore.quit();
-    await redis.close();
+    await redisStore?.quit();
+    await redis?.close();
   });
 
   it('keeps all 50 keys with MemoryStore (patch merges only the changed keys)', async () => {

@@ -38,8 +38,8 @@ describe('SessionService.destroyAllOf: log out everywhere from the decorator mod
   });
 
   afterAll(async () => {
-    client.disconnect();
-    await redis.close();
+    client?.disconnect();
+    await redis?.close();
   });
 
   it.each([
