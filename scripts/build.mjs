@@ -7,7 +7,7 @@
 // typed by dist/types/*.d.ts): Node's ESM loader finds their named exports, and one copy of each
 // module serves both formats.
 import { execFileSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,8 +43,11 @@ writeFileSync(
 );
 
 // Every export of the root's declarations (values and types), for the CommonJS `export =` form.
-const ts = require('typescript');
+// An `export import` alias cannot point through an `export type` (TS1379); in a declaration file a
+// plain `export { SomeInterface }` means the same, so the root's declarations drop the modifier.
 const entry = join(root, 'dist', 'types', 'index.d.ts');
+writeFileSync(entry, readFileSync(entry, 'utf8').replace(/^export type \{/gm, 'export {'));
+const ts = require('typescript');
 const program = ts.createProgram([entry], { noEmit: true, skipLibCheck: true, types: [] });
 const checker = program.getTypeChecker();
 const moduleSymbol = checker.getSymbolAtLocation(program.getSourceFile(entry));

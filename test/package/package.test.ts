@@ -15,7 +15,7 @@ describe('the packed tarball', () => {
     const run = spawnSync(process.execPath, [join(root, 'scripts', 'check-package.mjs'), '--no-build'], {
       cwd: root,
       encoding: 'utf8',
-      timeout: 110_000,
+      timeout: 280_000,
     });
     const output = `${run.stdout}${run.stderr}`;
     expect({ status: run.status, output }).toEqual({
@@ -23,5 +23,5 @@ describe('the packed tarball', () => {
       output: expect.stringContaining('package checks passed'),
     });
     expect(output).not.toMatch(/^FAIL/m);
-  }, 120_000);
+  }, 300_000);
 });

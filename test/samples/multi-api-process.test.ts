@@ -102,7 +102,7 @@ describe('a runnable sample on a busy port', () => {
         cwd: ROOT,
         env: { ...process.env, PORT: String(port) },
         encoding: 'utf8',
-        timeout: 10_000,
+        timeout: 50_000,
       });
       if (dir) rmSync(dir, { recursive: true, force: true });
       expect(run.status).toBe(1);
@@ -113,5 +113,6 @@ describe('a runnable sample on a busy port', () => {
       expect(lines[0]).toContain('PORT=');
       expect(run.stderr).not.toMatch(/\n\s+at /);
     },
+    60_000,
   );
 });
