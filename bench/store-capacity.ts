@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { MemoryStore as MemoryStoreClass } from 'koa-typed-session';
+import { type MemoryStore as MemoryStoreClass } from 'koa-typed-session';
 
 type Ctor = typeof MemoryStoreClass;
 

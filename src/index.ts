@@ -1,9 +1,11 @@
 /**
  * koa-typed-session: koa-session 7 compatible sessions for Koa, typed end to end.
  * The barrel holds no logic: named exports, the default export, and types.
+ *
+ * The root entry is the koa-session drop-in: it loads only Node built-ins (koa is a peer) and has no
+ * global side effect. RedisStore is in 'koa-typed-session/redis', the decorator module in
+ * 'koa-typed-session/decorators'.
  */
-// Before anything that touches tsyringe or decorator metadata (the decorator module needs it).
-import 'reflect-metadata';
 import './koa/koa.augment';
 import { createSession } from './koa/middleware';
 
@@ -12,9 +14,9 @@ export { RequestFlash, FLASH_PREFIX } from './core/flash';
 export type { FlashBag, FlashMessages, FlashName } from './core/flash';
 export { destroyAllSessionsOf } from './koa/destroy-all-sessions';
 export type { KoaSessionOptions, KoaSessionEvent, CreateSessionOptions } from './koa/middleware';
-// `Session` is both the engine's session class (type, `instanceof`, `prototype`) and the `@Session()`
-// parameter decorator: see di/session.decorator.ts.
-export { Session } from './di/session.decorator';
+// The engine's session class: the type of `ctx.session` (and `instanceof`). The `@Session()`
+// parameter decorator, which is also this type, is in 'koa-typed-session/decorators'.
+export { Session } from './core/session';
 export type { CommitOptions, SessionRegenerateOptions } from './core/session';
 // `SessionOptions` is both the options type and, as in koa-session 7, a value with `.parse()`.
 export { ONE_DAY, SessionOptions } from './core/options';
@@ -36,8 +38,6 @@ export { createCookieSealer } from './core/crypto-codec';
 export type { CookieSealer, EncryptionKey, EncryptionOptions } from './core/crypto-codec';
 export { MemoryStore } from './stores/memory-store';
 export type { MemoryStoreOptions } from './stores/memory-store';
-export { RedisStore } from './stores/redis-store';
-export type { RedisStoreOptions } from './stores/redis-store-options';
 export type {
   SessionData,
   SessionPayload,
@@ -54,32 +54,5 @@ export type {
   StoreSetOptions,
   StoreDestroyOptions,
 } from './core/types';
-
-// Decorator module (tsyringe DI, SessionService, typed and validated @Session()).
-export { createApp, createAppAsync } from './di/create-app';
-export type { CreateAppOptions, AppProvider, DecoratedApp } from './di/create-app';
-export { Controller, Get, Post, Put, Patch, Delete, Body, Query, Param, Ctx } from './di/http.decorators';
-export { SessionSchema } from './di/session.decorator';
-export type { SessionSchemaOptions } from './di/validate-session';
-export { SessionConfig } from './di/session-config';
-export type { SessionModuleOptions } from './di/session-config';
-export { SessionModule } from './di/session.module';
-export type { AppModule, SessionModuleAsyncOptions } from './di/session.module';
-export { SessionService } from './di/session.service';
-export { Flash, FlashService } from './di/flash.decorator';
-export { FormRedirect, Secret } from './di/form-redirect';
-export type { RegenerateOptions } from './di/session.service';
-export type { SchemaInvalidEvent } from './di/request-state';
-export type { RequestValidationOptions } from './di/validate-request';
-export { toErrorResponse } from './di/error-mapper';
-export type { ErrorBody, ErrorMapper, ErrorResponse } from './di/error-mapper';
-export { UseGuards } from './di/guards';
-export type { CanActivate, ExecutionContext, GuardLike, HttpArgumentsHost } from './di/guards';
-export { UseMiddleware } from './di/route-middleware';
-export { Reflector, SetMetadata } from './di/reflector';
-export type { MetadataKey, ReflectableDecorator } from './di/reflector';
-export { SESSION_STORE } from './di/tokens';
-export { createTestingApp, createTestingAppAsync, withSession } from './di/testing';
-export type { TestingAppOptions, WithSessionOptions, SessionTestContext, SessionRun } from './di/testing';
 
 export default createSession;

@@ -1,5 +1,5 @@
 import { IsInt, IsOptional, IsString, Min } from 'class-validator';
-import { Controller, Get, Session, SessionModule, createApp, type DecoratedApp } from 'koa-typed-session';
+import { Controller, Get, Session, SessionModule, createApp, type DecoratedApp } from 'koa-typed-session/decorators';
 import { BENCH_KEYS } from './counter';
 
 /** The typed session: a class, validated on load and before save. */

@@ -1,5 +1,6 @@
 import Koa from 'koa';
-import { MemoryStore, RedisStore, session, type KoaSessionOptions } from 'koa-typed-session';
+import { MemoryStore, session, type KoaSessionOptions } from 'koa-typed-session';
+import { RedisStore } from 'koa-typed-session/redis';
 import { BENCH_KEYS, counter } from './counter';
 
 /** A 43-character secret for the encrypted scenario (the `encrypt` option wants >= 32). */

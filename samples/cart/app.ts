@@ -2,15 +2,14 @@
 // SessionService (no ctx passed around), sessions in a store bound to SESSION_STORE.
 // Run: `npm run build && npx tsc -p tsconfig.samples.json && node dist-samples/samples/cart/app.js`.
 import 'reflect-metadata';
+import { MemoryStore, type SessionStore } from 'koa-typed-session';
 import {
-  MemoryStore,
   SESSION_STORE,
   SessionModule,
   createApp,
   type CreateAppOptions,
   type DecoratedApp,
-  type SessionStore,
-} from 'koa-typed-session';
+} from 'koa-typed-session/decorators';
 import { listenIfMain } from '../seed/typed/listen';
 import { CartController } from './cart.controller';
 

@@ -11,7 +11,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { SessionSchema } from 'koa-typed-session';
+import { SessionSchema } from 'koa-typed-session/decorators';
 
 /** One line of the cart. */
 export class CartLine {

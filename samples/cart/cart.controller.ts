@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Param, Post, SessionService } from 'koa-typed-session';
+import { Body, Controller, Delete, Get, Param, Post, SessionService } from 'koa-typed-session/decorators';
 import { AddItemDto, LoginDto } from './cart.dto';
 import { CartService, type CartView } from './cart.service';
 

@@ -1,5 +1,5 @@
 import { injectable } from 'tsyringe';
-import { SessionService } from 'koa-typed-session';
+import { SessionService } from 'koa-typed-session/decorators';
 import { CartLine, CartSession } from './cart-session';
 import { CatalogueService } from './catalogue.service';
 

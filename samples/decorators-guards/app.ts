@@ -3,14 +3,14 @@
 // Run: `npm run build:samples && node dist-samples/samples/decorators-guards/app.js`.
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
+import { MemoryStore } from 'koa-typed-session';
 import {
-  MemoryStore,
   SESSION_STORE,
   SessionModule,
   createApp,
   toErrorResponse,
   type DecoratedApp,
-} from 'koa-typed-session';
+} from 'koa-typed-session/decorators';
 import { AdminController, ArticlesController, AuthController } from './controllers';
 
 /** Builds the app: POST /api/auth/login {user}, /api/auth/logout, GET|POST /api/articles, GET /api/admin/stats. */

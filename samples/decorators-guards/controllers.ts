@@ -1,5 +1,14 @@
 import type { Middleware } from 'koa';
-import { Body, Controller, Get, Post, Session, SessionService, UseGuards, UseMiddleware } from 'koa-typed-session';
+import {
+  Session,
+  Body,
+  Controller,
+  Get,
+  Post,
+  SessionService,
+  UseGuards,
+  UseMiddleware,
+} from 'koa-typed-session/decorators';
 import { AccountSession } from './account-session';
 import { Roles, RolesGuard } from './roles.guard';
 

@@ -1,5 +1,5 @@
 import { injectable } from 'tsyringe';
-import { Reflector, SessionService, type CanActivate, type ExecutionContext } from 'koa-typed-session';
+import { Reflector, SessionService, type CanActivate, type ExecutionContext } from 'koa-typed-session/decorators';
 import { AccountSession } from './account-session';
 
 /** `@Roles(['admin'])` on a controller or a method: the roles allowed (the method's override the controller's). */

@@ -2,7 +2,7 @@
 // controller per API surface, a typed session class, and the same options and wire format.
 // Run: `npm run build && npx tsc -p tsconfig.samples.json && node dist-samples/samples/decorators/app.js`.
 import 'reflect-metadata';
-import { SessionModule, createApp, type DecoratedApp, type SessionModuleOptions } from 'koa-typed-session';
+import { SessionModule, createApp, type DecoratedApp, type SessionModuleOptions } from 'koa-typed-session/decorators';
 import { listenIfMain } from '../seed/typed/listen';
 import { SeedController } from './seed.controller';
 

@@ -1,4 +1,4 @@
-import { Controller, Get, Session, SessionService } from 'koa-typed-session';
+import { Controller, Get, Session, SessionService } from 'koa-typed-session/decorators';
 import { SeedSession } from './seed-session';
 
 /** The seed's "Example App with Multiple APIs", one route per API. */

@@ -3,8 +3,9 @@
 //   npm run build:samples && REDIS_URL=redis://127.0.0.1:6379 PORT=3000 node dist-samples/samples/redis/multi-api.js
 // Start a second copy with PORT=3001: a session set on :3000 is read on :3001.
 import Koa from 'koa';
-import type { AddressInfo } from 'node:net';
-import session, { destroyAllSessionsOf, RedisStore, type KoaSessionOptions } from 'koa-typed-session';
+import session, { destroyAllSessionsOf, type KoaSessionOptions } from 'koa-typed-session';
+import { RedisStore } from 'koa-typed-session/redis';
+import { listen } from '../seed/typed/listen';
 
 /** The app and the store it uses (quit the store on shutdown). */
 export interface RedisSampleApp {
@@ -69,9 +70,7 @@ export function createApp(
 
 if (require.main === module) {
   const { app, store } = createApp();
-  const server = app.listen(Number(process.env.PORT ?? 3000), () => {
-    console.log(`redis multi-api listening on http://localhost:${(server.address() as AddressInfo).port}`);
-  });
+  const server = listen(app, 'redis multi-api');
   process.once('SIGINT', () => {
     server.close();
     void store.quit();

@@ -39,8 +39,5 @@ function createApp() {
 module.exports = { createApp };
 
 if (require.main === module) {
-  const port = Number(process.env.PORT ?? 3000);
-  const server = createApp().listen(port, () =>
-    console.log(`api-examples listening on http://localhost:${server.address().port}`),
-  );
+  require('./listen').listen(createApp(), 'api-examples');
 }

@@ -25,8 +25,5 @@ module.exports = { createApp };
 
 // Listen only when run directly (`node samples/seed/basic-setup.js`), so tests can import the factory.
 if (require.main === module) {
-  const port = Number(process.env.PORT ?? 3000);
-  const server = createApp().listen(port, () =>
-    console.log(`basic-setup listening on http://localhost:${server.address().port}`),
-  );
+  require('./listen').listen(createApp(), 'basic-setup');
 }

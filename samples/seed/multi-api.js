@@ -41,8 +41,5 @@ function createApp() {
 module.exports = { createApp };
 
 if (require.main === module) {
-  const port = Number(process.env.PORT ?? 3000);
-  const server = createApp().listen(port, () =>
-    console.log(`multi-api listening on http://localhost:${server.address().port}`),
-  );
+  require('./listen').listen(createApp(), 'multi-api');
 }

@@ -29,8 +29,5 @@ function createApp() {
 module.exports = { createApp };
 
 if (require.main === module) {
-  const port = Number(process.env.PORT ?? 3000);
-  const server = createApp().listen(port, () =>
-    console.log(`renew listening on http://localhost:${server.address().port}`),
-  );
+  require('./listen').listen(createApp(), 'renew');
 }

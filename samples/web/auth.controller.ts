@@ -1,5 +1,7 @@
 import type { Context } from 'koa';
+import { type FlashBag } from 'koa-typed-session';
 import {
+  Session,
   Body,
   Controller,
   Ctx,
@@ -8,10 +10,8 @@ import {
   FormRedirect,
   Get,
   Post,
-  Session,
   SessionService,
-  type FlashBag,
-} from 'koa-typed-session';
+} from 'koa-typed-session/decorators';
 import { firstError, PageStateService } from './page-state.service';
 import { loginPage } from './views';
 import { FORM, LoginForm, WebSession, type WebFlash } from './web-session';

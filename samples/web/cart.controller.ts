@@ -1,5 +1,7 @@
 import type { Context } from 'koa';
+import { type FlashBag } from 'koa-typed-session';
 import {
+  Session,
   Body,
   Controller,
   Ctx,
@@ -8,9 +10,7 @@ import {
   FormRedirect,
   Get,
   Post,
-  Session,
-  type FlashBag,
-} from 'koa-typed-session';
+} from 'koa-typed-session/decorators';
 import { firstError, PageStateService } from './page-state.service';
 import { cartPage } from './views';
 import { AddToCartForm, CartLine, CATALOGUE, FORM, WebSession, type WebFlash } from './web-session';

@@ -1,4 +1,4 @@
-import { createApp, type DecoratedApp, type SessionModuleOptions, SessionModule } from 'koa-typed-session';
+import { createApp, type DecoratedApp, type SessionModuleOptions, SessionModule } from 'koa-typed-session/decorators';
 import { AuthController } from './auth.controller';
 import { CartController } from './cart.controller';
 import { HomeController } from './home.controller';

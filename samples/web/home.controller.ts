@@ -1,4 +1,5 @@
-import { Controller, Flash, Get, Session, type FlashBag } from 'koa-typed-session';
+import { type FlashBag } from 'koa-typed-session';
+import { Session, Controller, Flash, Get } from 'koa-typed-session/decorators';
 import { PageStateService } from './page-state.service';
 import { homePage } from './views';
 import { WebSession, type WebFlash } from './web-session';

@@ -5,7 +5,9 @@
  * development key otherwise), REDIS_URL (sessions in Redis; in memory otherwise),
  * SESSION_ENCRYPTION_KEY (32+ characters: encrypted cookies).
  */
-import { MemoryStore, RedisStore, type SessionStore } from 'koa-typed-session';
+import { MemoryStore, type SessionStore } from 'koa-typed-session';
+import { RedisStore } from 'koa-typed-session/redis';
+import { listen } from '../seed/typed/listen';
 import { createWebApp, DEMO_KEYS } from './create-web-app';
 
 const port = Number(process.env.PORT ?? 3001);
@@ -24,9 +26,7 @@ const app = createWebApp({
   keys: keys ?? DEMO_KEYS,
   session: { store, ...(encryptionKey ? { encrypt: { keys: [encryptionKey] } } : {}) },
 });
-const server = app.listen(port, host, () => {
-  console.log(`koa-typed-session demo on http://${host}:${port} (sessions in ${redisUrl ? 'Redis' : 'memory'})`);
-});
+const server = listen(app, `koa-typed-session demo (sessions in ${redisUrl ? 'Redis' : 'memory'})`, port, host);
 
 function stop(): void {
   server.close(() => void store.quit?.());

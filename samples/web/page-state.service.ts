@@ -1,5 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import type { FlashBag } from 'koa-typed-session';
+import { type FlashBag } from 'koa-typed-session';
 import type { PageState } from './views';
 import { CATALOGUE, type WebFlash, type WebSession } from './web-session';
 

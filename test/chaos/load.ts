@@ -10,7 +10,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import { session } from 'koa-typed-session';
-import type { RedisStore } from 'koa-typed-session/redis';
+import { type RedisStore } from 'koa-typed-session/redis';
 
 interface Tracked {
   sid: string;

@@ -1,8 +1,8 @@
 /** A mistyped option name is rejected with the nearest known name, wherever options are checked. */
 import Koa from 'koa';
 import { MemoryStore, session, SessionConfigError } from 'koa-typed-session';
-import { createApp, createAppAsync, SessionModule } from 'koa-typed-session/decorators';
 import { RedisStore } from 'koa-typed-session/redis';
+import { createApp, createAppAsync, SessionModule } from 'koa-typed-session/decorators';
 
 function thrown(run: () => unknown): SessionConfigError {
   try {

@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { get as httpGet, type IncomingHttpHeaders, type Server } from 'node:http';
 import { injectable } from 'tsyringe';
+import { MemoryStore, SessionConfigError } from 'koa-typed-session';
+import { RedisStore } from 'koa-typed-session/redis';
 import {
   Controller,
   Get,
@@ -10,8 +12,6 @@ import {
   createApp,
   type DecoratedApp,
 } from 'koa-typed-session/decorators';
-import { MemoryStore, SessionConfigError } from 'koa-typed-session';
-import { RedisStore } from 'koa-typed-session/redis';
 import { uniquePrefix, useRedis } from '../helpers/redis';
 import { request } from '../helpers/app';
 

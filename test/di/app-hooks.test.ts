@@ -1,7 +1,16 @@
 import { IsInt } from 'class-validator';
 import type { Context } from 'koa';
-import { Body, Controller, Get, Post, createApp, createAppAsync, type ErrorMapper } from 'koa-typed-session/decorators';
-import { SessionConfigError, SessionError, toErrorResponse } from 'koa-typed-session';
+import { SessionConfigError, SessionError } from 'koa-typed-session';
+import {
+  Body,
+  Controller,
+  Get,
+  Post,
+  createApp,
+  createAppAsync,
+  type ErrorMapper,
+  toErrorResponse,
+} from 'koa-typed-session/decorators';
 import { request } from '../helpers/app';
 
 class Dto {

@@ -1,14 +1,14 @@
 import { IsInt } from 'class-validator';
+import { SessionConfigError } from 'koa-typed-session';
 import {
   Controller,
   Get,
   Session,
-  SessionConfigError,
   SessionModule,
   SessionSchema,
   SessionService,
   createApp,
-} from 'koa-typed-session';
+} from 'koa-typed-session/decorators';
 
 class ArgsSession {
   @IsInt() n: number;

@@ -1,15 +1,5 @@
-import {
-  Controller,
-  Get,
-  Post,
-  Body,
-  Session,
-  SessionModule,
-  SessionStoreError,
-  SessionStateError,
-  createApp,
-  MemoryStore,
-} from 'koa-typed-session';
+import { SessionStoreError, SessionStateError, MemoryStore } from 'koa-typed-session';
+import { Controller, Get, Post, Body, Session, SessionModule, createApp } from 'koa-typed-session/decorators';
 import { cookieHeader, request } from '../helpers/app';
 
 @Controller('/')

@@ -1,6 +1,7 @@
 import { IsInt, IsString } from 'class-validator';
 import type { Context } from 'koa';
 import { injectable } from 'tsyringe';
+import { SessionConfigError, SessionError } from 'koa-typed-session';
 import {
   Body,
   Controller,
@@ -16,7 +17,6 @@ import {
   type CanActivate,
   type ExecutionContext,
 } from 'koa-typed-session/decorators';
-import { SessionConfigError, SessionError } from 'koa-typed-session';
 import { cookieHeader, request } from '../helpers/app';
 
 class UserSession {

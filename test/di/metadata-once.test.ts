@@ -1,18 +1,16 @@
 import { IsInt } from 'class-validator';
 import { injectable } from 'tsyringe';
 import {
+  Session,
   Body,
   Controller,
   Get,
   Param,
   Post,
   Query,
-  Session,
   SessionModule,
   SessionService,
   createApp,
-} from 'koa-typed-session';
-import {
   Reflector,
   SetMetadata,
   UseGuards,

@@ -1,5 +1,15 @@
 import { IsInt, IsOptional, IsString, IsUUID, Length, Min } from 'class-validator';
-import { Body, Controller, Get, Param, Post, Query, Session, SessionModule, createApp } from 'koa-typed-session';
+import {
+  Body,
+  Controller,
+  Get,
+  Param,
+  Post,
+  Query,
+  Session,
+  SessionModule,
+  createApp,
+} from 'koa-typed-session/decorators';
 import { cookieHeader, request, setCookies } from '../helpers/app';
 
 class LoginDto {

@@ -1,5 +1,6 @@
 import { IsInt } from 'class-validator';
 import type { Context, Middleware, Next } from 'koa';
+import { SessionConfigError, SessionError } from 'koa-typed-session';
 import {
   Controller,
   Get,
@@ -12,7 +13,6 @@ import {
   UseMiddleware,
   createApp,
 } from 'koa-typed-session/decorators';
-import { SessionConfigError, SessionError } from 'koa-typed-session';
 import { cookieHeader, request } from '../helpers/app';
 
 class Counter {

@@ -12,7 +12,7 @@ import {
   Query,
   SessionModule,
   createApp,
-} from 'koa-typed-session';
+} from 'koa-typed-session/decorators';
 import { request } from '../helpers/app';
 
 @Controller('/items')

@@ -1,18 +1,16 @@
 import { IsInt } from 'class-validator';
 import { container as rootContainer, inject, injectable } from 'tsyringe';
+import { MemoryStore, SessionConfigError, type SessionStore } from 'koa-typed-session';
 import {
   Controller,
   Get,
-  MemoryStore,
   SESSION_STORE,
   Session,
   SessionConfig,
-  SessionConfigError,
   SessionModule,
   createApp,
   createAppAsync,
-  type SessionStore,
-} from 'koa-typed-session';
+} from 'koa-typed-session/decorators';
 import { cookieHeader, request } from '../helpers/app';
 
 class CountSession {

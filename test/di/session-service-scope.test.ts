@@ -1,15 +1,7 @@
 import { IsOptional, IsString } from 'class-validator';
 import { injectable } from 'tsyringe';
-import {
-  Controller,
-  Get,
-  MemoryStore,
-  Param,
-  SessionModule,
-  SessionService,
-  SessionStateError,
-  createApp,
-} from 'koa-typed-session';
+import { MemoryStore, SessionStateError } from 'koa-typed-session';
+import { Controller, Get, Param, SessionModule, SessionService, createApp } from 'koa-typed-session/decorators';
 import { cookieHeader, request } from '../helpers/app';
 
 class UserSession {

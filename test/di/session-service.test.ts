@@ -1,17 +1,18 @@
 import { IsInt, IsOptional, IsString, Min } from 'class-validator';
 import { injectable } from 'tsyringe';
+import { MemoryStore } from 'koa-typed-session';
 import {
+  Session,
   Body,
   Controller,
   Get,
-  MemoryStore,
   Post,
-  Session,
   SessionModule,
   SessionService,
   createApp,
-} from 'koa-typed-session';
-import { createTestingApp, withSession } from 'koa-typed-session/decorators';
+  createTestingApp,
+  withSession,
+} from 'koa-typed-session/decorators';
 import { cookieHeader, request, setCookies } from '../helpers/app';
 
 class AccountSession {

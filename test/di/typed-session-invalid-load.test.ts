@@ -1,15 +1,14 @@
 import { IsInt, IsOptional, IsString, Min } from 'class-validator';
+import { MemoryStore, encodeBase64Json } from 'koa-typed-session';
 import {
   Controller,
   Get,
-  MemoryStore,
   Session,
   SessionModule,
   SessionSchema,
   createApp,
-  encodeBase64Json,
   type SchemaInvalidEvent,
-} from 'koa-typed-session';
+} from 'koa-typed-session/decorators';
 import { cookieHeader, request } from '../helpers/app';
 
 class ViewSession {

@@ -1,15 +1,15 @@
 import { IsInt, Max, Min, Validate, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
+import { MemoryStore } from 'koa-typed-session';
 import {
   Controller,
   Get,
-  MemoryStore,
   Post,
   Body,
   Session,
   SessionModule,
   createApp,
   type SessionModuleOptions,
-} from 'koa-typed-session';
+} from 'koa-typed-session/decorators';
 import { cookieHeader, request, setCookies } from '../helpers/app';
 
 let validations = 0;

@@ -1,16 +1,16 @@
 import { Type } from 'class-transformer';
 import { IsDate, IsInt, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
+import { MemoryStore } from 'koa-typed-session';
 import {
   Controller,
   Get,
-  MemoryStore,
   Post,
   Body,
   Session,
   SessionModule,
   createApp,
   type SessionModuleOptions,
-} from 'koa-typed-session';
+} from 'koa-typed-session/decorators';
 import { cookieHeader, request, setCookies } from '../helpers/app';
 
 class Address {

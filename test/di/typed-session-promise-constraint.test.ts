@@ -1,5 +1,5 @@
 import { IsString, Validate, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
-import { Controller, Param, Post, Session, SessionModule, createApp } from 'koa-typed-session';
+import { Controller, Param, Post, Session, SessionModule, createApp } from 'koa-typed-session/decorators';
 import { request, setCookies } from '../helpers/app';
 
 // A user-defined constraint that answers with a promise without declaring `async: true`:

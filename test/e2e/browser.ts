@@ -28,7 +28,8 @@ export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `koa-typed-session e2e: Chromium not found at ${CHROMIUM_PATH}. ` +
-        'Install it with `apt-get install -y chromium` (.ci/run does this) or set CHROMIUM_PATH to a Chromium binary.',
+        '`npm test` installs it when run as root with apt-get (scripts/provision.mjs); otherwise run ' +
+        '`sudo apt-get install chromium` or set CHROMIUM_PATH to a Chromium binary.',
     );
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS, timeout: 15_000 });

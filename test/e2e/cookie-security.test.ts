@@ -33,7 +33,7 @@ describe('e2e: the session cookie in Chromium', () => {
     context = await browser.newContext();
   });
   afterEach(async () => {
-    await context.close();
+    await context?.close();
   });
 
   it('is HttpOnly, SameSite=Lax, Path=/, not Secure over http, and expires with maxAge', async () => {

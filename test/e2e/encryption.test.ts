@@ -33,7 +33,7 @@ describe('e2e: encrypted session cookie in Chromium', () => {
     context = await browser.newContext({ baseURL: app.baseUrl });
   });
   afterEach(async () => {
-    await context.close();
+    await context?.close();
   });
 
   async function loginWithCart(page: Page): Promise<string> {

@@ -4,7 +4,7 @@
  */
 import { IsEmail, IsString, Length } from 'class-validator';
 import type { Browser, BrowserContext } from 'playwright-core';
-import type { FlashBag } from 'koa-typed-session';
+import { type FlashBag } from 'koa-typed-session';
 import {
   Body,
   Controller,

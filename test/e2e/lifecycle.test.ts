@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { MemoryStore, RedisStore, type SessionStore } from 'koa-typed-session';
+import { MemoryStore, type SessionStore } from 'koa-typed-session';
+import { RedisStore } from 'koa-typed-session/redis';
 import { createWebApp } from '../../samples/web/create-web-app';
 import { uniquePrefix, useRedis } from '../helpers/redis';
 import { cookiesByName, launchChromium, screenshot, serve, viewCount, type RunningApp } from './browser';

@@ -20,7 +20,7 @@ describe('e2e: navigating the demo app in Chromium', () => {
     context = await browser.newContext({ baseURL: app.baseUrl, viewport: { width: 900, height: 640 } });
   });
   afterEach(async () => {
-    await context.close();
+    await context?.close();
   });
 
   async function home(page: Page): Promise<number> {

@@ -3,7 +3,7 @@
  * a private redis-server on a free port of 127.0.0.1. `startRedisServer()` always spawns one, for
  * the tests that stop and restart it (outages). Use `uniquePrefix()` so parallel files never share keys.
  */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
@@ -12,25 +12,17 @@ import { join } from 'node:path';
 
 let binary: string | undefined;
 
-/** The redis-server binary; installs it with apt-get once when missing and running as root. */
+/**
+ * The redis-server binary. Tests never install it: `npm test` checks for it (and installs it when it
+ * can) before jest starts, in scripts/provision.mjs.
+ */
 export function redisServerBinary(): string {
   if (binary) return binary;
-  const which = (): string => spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
-  let found = which();
-  if (!found && process.getuid?.() === 0) {
-    execFileSync(
-      'sh',
-      [
-        '-c',
-        'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq --no-install-recommends redis-server) >/dev/null 2>&1',
-      ],
-      { stdio: 'ignore' },
-    );
-    found = which();
-  }
+  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
   if (!found)
     throw new Error(
-      'redis-server is not installed: run `apt-get install redis-server` (or set REDIS_URL to a running Redis).',
+      'redis-server is not installed: `npm test` installs it when run as root with apt-get ' +
+        '(scripts/provision.mjs); otherwise run `sudo apt-get install redis-server`.',
     );
   return (binary = found);
 }

@@ -1,6 +1,6 @@
 /** Two-way cookie compatibility with the real koa-session 7: each reads the other's cookies. */
 import type Koa from 'koa';
-import type { KoaSessionOptions } from 'koa-typed-session';
+import { type KoaSessionOptions } from 'koa-typed-session';
 import { cookieHeader, request, setCookies } from './support/http';
 import { implApp, other, type Impl } from './support/compat';
 

@@ -1,6 +1,6 @@
 /** Set-Cookie byte-identical to koa-session 7 for the same payload and the same (frozen) clock. */
 import type Koa from 'koa';
-import type { KoaSessionOptions } from 'koa-typed-session';
+import { type KoaSessionOptions } from 'koa-typed-session';
 import { cookieHeader, freezeTime, request, setCookies } from './support/http';
 import { implApp, type Impl } from './support/compat';
 

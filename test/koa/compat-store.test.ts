@@ -1,6 +1,6 @@
 /** Store-mode compatibility with koa-session 7: same records, same TTL argument, same cookies. */
 import type Koa from 'koa';
-import type { KoaSessionOptions } from 'koa-typed-session';
+import { type KoaSessionOptions } from 'koa-typed-session';
 import { cookieHeader, freezeTime, request, setCookies } from './support/http';
 import { implApp, other, type Impl } from './support/compat';
 import { JsonStore } from './support/stores';

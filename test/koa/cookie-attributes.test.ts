@@ -1,5 +1,5 @@
 /** Cookie attribute options (ks#37-#38 sameSite) and their defaults. */
-import type { KoaSessionOptions } from 'koa-typed-session';
+import { type KoaSessionOptions } from 'koa-typed-session';
 import { createTestApp, freezeTime, request, setCookies } from './support/http';
 
 async function cookiesFor(opts: KoaSessionOptions, remove = false): Promise<string[]> {

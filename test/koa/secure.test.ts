@@ -1,6 +1,5 @@
 /** The `secure` option: true, false, 'auto' (default), and X-Forwarded-Proto with app.proxy. */
-import type { KoaSessionOptions } from 'koa-typed-session';
-import { SessionCookieError } from 'koa-typed-session';
+import { type KoaSessionOptions, SessionCookieError } from 'koa-typed-session';
 import { createTestApp, request, setCookies } from './support/http';
 
 function app(opts: KoaSessionOptions, proxy = false) {

@@ -1,6 +1,6 @@
 /** koa-session cookie.test #39, store.test #72, contextstore.test #112: `valid` and `beforeSave`, sync and async. */
 import type Koa from 'koa';
-import type { KoaSessionOptions } from 'koa-typed-session';
+import { type KoaSessionOptions } from 'koa-typed-session';
 import { cookieHeader, createTestApp, nextEvent, request, setCookies } from './support/http';
 import { contextStoreClass, JsonStore } from './support/stores';
 

@@ -2,7 +2,8 @@ import Koa from 'koa';
 import Redis from 'ioredis';
 import koaSession from 'koa-session';
 import request from 'supertest';
-import { RedisStore, session, type SessionStore } from 'koa-typed-session';
+import { session, type SessionStore } from 'koa-typed-session';
+import { RedisStore } from 'koa-typed-session/redis';
 import { cookieHeader } from '../helpers/app';
 import { uniquePrefix, useRedis } from '../helpers/redis';
 
@@ -63,10 +64,10 @@ describe('koa-redis compatibility: records move between koa-session + koa-redis 
   });
 
   afterAll(async () => {
-    await legacyStore.quit();
-    await store.quit();
-    raw.disconnect();
-    await redis.close();
+    await legacyStore?.quit();
+    await store?.quit();
+    raw?.disconnect();
+    await redis?.close();
   });
 
   it('a session written by koa-session + koa-redis is read, patched and destroyed after the switch', async () => {

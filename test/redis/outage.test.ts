@@ -1,7 +1,8 @@
 import Koa from 'koa';
 import Redis from 'ioredis';
 import request from 'supertest';
-import { RedisStore, session, SessionStoreError, type KoaSessionOptions } from 'koa-typed-session';
+import { session, SessionStoreError, type KoaSessionOptions } from 'koa-typed-session';
+import { RedisStore } from 'koa-typed-session/redis';
 import { cookieHeader, setCookies } from '../helpers/app';
 import { pingRedis, startRedisServer, uniquePrefix, type SpawnedRedis } from '../helpers/redis';
 
@@ -48,6 +49,7 @@ describe('store outage policy (a redis-server of our own, crashed, frozen and re
   });
 
   afterEach(async () => {
+    if (!server || !store) return; // beforeAll failed: nothing to restore
     server.resume();
     if (!(await pingRedis(server.port))) await server.start();
     // Let the store's client reconnect, so the next test starts from a healthy store.
@@ -57,8 +59,8 @@ describe('store outage policy (a redis-server of our own, crashed, frozen and re
   });
 
   afterAll(async () => {
-    await store.quit();
-    await server.close();
+    await store?.quit();
+    await server?.close();
   });
 
   it('answers 503 at once while Redis is down, keeps the data, and serves again after a restart', async () => {

@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
-import { RedisStore, SessionConfigError } from 'koa-typed-session';
+import { SessionConfigError } from 'koa-typed-session';
+import { RedisStore } from 'koa-typed-session/redis';
 import { uniquePrefix, useRedis } from '../helpers/redis';
 
 describe('RedisStore: the store contract on a real redis-server', () => {
@@ -16,9 +17,9 @@ describe('RedisStore: the store contract on a real redis-server', () => {
   });
 
   afterAll(async () => {
-    await store.quit();
-    raw.disconnect();
-    await redis.close();
+    await store?.quit();
+    raw?.disconnect();
+    await redis?.close();
   });
 
   it('writes JSON.stringify(payload) under prefix + id with a TTL in ms', async () => {

@@ -19,10 +19,10 @@ describe('samples/redis: the seed multi-API app on RedisStore', () => {
   });
 
   afterAll(async () => {
-    await sample.store.quit();
-    await other.store.quit();
-    raw.disconnect();
-    await redis.close();
+    await sample?.store.quit();
+    await other?.store.quit();
+    raw?.disconnect();
+    await redis?.close();
   });
 
   it('set -> get (on another instance) -> destroy, with the record in Redis', async () => {

@@ -6,11 +6,18 @@ import { uniquePrefix, useRedis } from '../helpers/redis';
 
 const root = join(__dirname, '..', '..');
 const dist = join(root, 'dist', 'index.cjs');
+// What 'koa-typed-session/redis' resolves to (package.json "exports").
+const distRedis = join(root, 'dist', 'lib', 'redis.js');
 
 /** True when dist/ holds a build of this package with the store features these apps use. */
 function distIsUsable(): boolean {
   const lib = join(root, 'dist', 'lib', 'index.js');
-  return existsSync(dist) && existsSync(lib) && readFileSync(lib, 'utf8').includes('destroyAllSessionsOf');
+  return (
+    existsSync(dist) &&
+    existsSync(lib) &&
+    existsSync(distRedis) &&
+    readFileSync(lib, 'utf8').includes('destroyAllSessionsOf')
+  );
 }
 
 interface AppProcess {
@@ -20,7 +27,7 @@ interface AppProcess {
 
 function startApp(name: string, env: Record<string, string>): Promise<AppProcess> {
   const child = fork(join(__dirname, 'fixtures', 'shared-app.cjs'), [], {
-    env: { ...process.env, ...env, KTS_NAME: name, KTS_DIST: dist },
+    env: { ...process.env, ...env, KTS_NAME: name, KTS_DIST: dist, KTS_DIST_REDIS: distRedis },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import Koa from 'koa';
 import Redis from 'ioredis';
 import request from 'supertest';
-import { RedisStore, session } from 'koa-typed-session';
+import { session } from 'koa-typed-session';
+import { RedisStore } from 'koa-typed-session/redis';
 import { cookieHeader } from '../helpers/app';
 import {
   freePort,

@@ -21,12 +21,14 @@ export type SampleName = 'basic-setup' | 'config' | 'api-examples' | 'rolling' |
 
 /**
  * Fails clearly when dist/ has not been built. The tests never build it themselves: a build
- * replaces dist/ in place, which would race with parallel test workers. `npm install` (prepare),
+ * replaces dist/ in place, which would race with parallel test workers. `npm test` (pretest),
  * `npm run build` and `npm start` build it.
  */
 export function ensureBuilt(): void {
   if (!existsSync(DIST_ENTRY)) {
-    throw new Error('koa-typed-session: dist/index.cjs is missing. Run `npm run build` (npm install does it) first.');
+    throw new Error(
+      'koa-typed-session: dist/index.cjs is missing. Run `npm run build` first (`npm test` and `npm start` build it).',
+    );
   }
 }
 

@@ -3,7 +3,7 @@
  * jest spreads the modes over both cores).
  */
 import fc from 'fast-check';
-import type { KoaSessionOptions } from 'koa-typed-session';
+import { type KoaSessionOptions } from 'koa-typed-session';
 import {
   FOREIGN_DATA,
   FUZZ_RUNS,

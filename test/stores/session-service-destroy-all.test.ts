@@ -1,16 +1,7 @@
 import Redis from 'ioredis';
-import {
-  Controller,
-  Get,
-  MemoryStore,
-  Post,
-  Query,
-  RedisStore,
-  SessionModule,
-  SessionService,
-  createApp,
-  type SessionStore,
-} from 'koa-typed-session';
+import { MemoryStore, type SessionStore } from 'koa-typed-session';
+import { RedisStore } from 'koa-typed-session/redis';
+import { Controller, Get, Post, Query, SessionModule, SessionService, createApp } from 'koa-typed-session/decorators';
 import { cookieHeader, request } from '../helpers/app';
 import { uniquePrefix, useRedis } from '../helpers/redis';
 
@@ -47,8 +38,8 @@ describe('SessionService.destroyAllOf: log out everywhere from the decorator mod
   });
 
   afterAll(async () => {
-    client.disconnect();
-    await redis.close();
+    client?.disconnect();
+    await redis?.close();
   });
 
   it.each([

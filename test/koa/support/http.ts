@@ -1,6 +1,6 @@
 import type Koa from 'koa';
 import { createHmac } from 'node:crypto';
-import type { SessionEvent } from 'koa-typed-session';
+import { type SessionEvent } from 'koa-typed-session';
 
 export { createTestApp, cookieHeader, setCookies, request, KEYS } from '../../helpers/app';
 

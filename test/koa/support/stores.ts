@@ -1,10 +1,10 @@
-import type {
-  MaxAge,
-  SessionPayload,
-  SessionStore,
-  StoreDestroyOptions,
-  StoreGetOptions,
-  StoreSetOptions,
+import {
+  type MaxAge,
+  type SessionPayload,
+  type SessionStore,
+  type StoreDestroyOptions,
+  type StoreGetOptions,
+  type StoreSetOptions,
 } from 'koa-typed-session';
 
 /** One recorded store call. */
