@@ -119,11 +119,13 @@ export class RedisStore extends EventEmitter implements SessionStore {
     const ttl = this.ttl(maxAge);
     const args: ScriptArg[] = [ttl, this.userField ?? ''];
     const triples: string[] = [];
-    const unset = [...patch.unset];
+    // Names to delete go as JSON, as the names to set do: the script matches names by their JSON
+    // (a raw name with a lone surrogate would reach Redis as U+FFFD, another key's name).
+    const unset = patch.unset.map((name) => JSON.stringify(name));
     for (const [name, value] of Object.entries(patch.set)) {
       const json = JSON.stringify(value);
       // `undefined` (or a function) is dropped by JSON.stringify: the same as deleting the key.
-      if (json === undefined) unset.push(name);
+      if (json === undefined) unset.push(JSON.stringify(name));
       else triples.push(name, JSON.stringify(name), json);
     }
     args.push(triples.length / 3, ...triples, ...unset);
