@@ -64,6 +64,7 @@ export { SessionService } from './di/session.service';
 export type { RegenerateOptions } from './di/session.service';
 export type { SchemaInvalidEvent } from './di/request-state';
 export type { ErrorBody } from './di/error-mapper';
+export { MAX_DTO_DEPTH } from './di/validate-request';
 export { SESSION_STORE } from './di/tokens';
 
 export default createSession;

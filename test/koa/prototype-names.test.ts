@@ -16,8 +16,8 @@ function inspectApp(store?: MemoryStore) {
   app.use((ctx) => {
     const s = ctx.session!;
     if (ctx.path === '/assign') {
-      (s as unknown as Record<string, unknown>).toString = 'shadow';
-      (s as unknown as Record<string, unknown>).valueOf = 1;
+      Reflect.set(s, 'toString', 'shadow');
+      Reflect.set(s, 'valueOf', 1);
       s.kept = 2;
       ctx.body = 'ok';
       return;
