@@ -24,6 +24,7 @@ export type { RegenerateOptions } from './di/session.service';
 export { Flash, FlashService } from './di/flash.decorator';
 export { FormRedirect, Secret } from './di/form-redirect';
 export type { SchemaInvalidEvent } from './di/request-state';
+export { MAX_DTO_DEPTH } from './di/validate-request';
 export type { RequestValidationOptions } from './di/validate-request';
 export { toErrorResponse } from './di/error-mapper';
 export type { ErrorBody, ErrorMapper, ErrorResponse } from './di/error-mapper';

@@ -33,16 +33,19 @@ export class SessionConfigError extends SessionError {
   }
 }
 
-/** The store failed or timed out. A 503 by default: the client may retry. */
+/**
+ * The store failed or timed out. A 503 by default: the client may retry. The message, which the
+ * client sees, is generic: the store's own error (connection strings, hosts, users, script line
+ * numbers) is kept as `cause`, for the app's `error` event and the logs.
+ */
 export class SessionStoreError extends SessionError {
   /** The store operation that failed. */
   readonly operation: 'get' | 'set' | 'patch' | 'touch' | 'take' | 'rename' | 'destroy' | 'destroyAllOf';
 
   constructor(operation: SessionStoreError['operation'], cause: unknown, status = 503) {
-    const why = cause instanceof Error ? cause.message : String(cause);
     super(
-      `koa-typed-session: the session store failed on \`${operation}\` (${why}). ` +
-        'The stored session is unchanged; retry when the store is reachable.',
+      `koa-typed-session: the session store is unavailable (\`${operation}\` failed). ` +
+        'The stored session is unchanged; retry later.',
       'ERR_SESSION_STORE',
       status,
       status < 500 || status === 503,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { decodeBase64Json, encodeBase64Json, safeJsonParse } from './codec';
 import { createCookieSealer, type CookieSealer, type EncryptionOptions } from './crypto-codec';
+import { issuedKeyTest } from './session-id';
 import {
   checkCookieAttributes,
   checkMaxAge,
@@ -127,6 +128,8 @@ export interface NormalizedOptions<Ctx = unknown> {
   readonly externalKey: ExternalKey<Ctx> | undefined;
   /** Generates new store keys (applies `prefix`). */
   readonly genid: (ctx: Ctx) => string | Promise<string>;
+  /** Whether a store key read from the request could have been issued by `genid` (see `core/session-id.ts`). */
+  readonly isIssuedKey: (key: string) => boolean;
   /** Cookie-mode encoder. */
   readonly encode: (payload: SessionPayload) => string;
   /** Cookie-mode decoder. */
@@ -283,6 +286,7 @@ export function normalizeOptions<Ctx>(
     secure: (secure as boolean | 'auto' | undefined) ?? 'auto',
     ...stores,
     genid: genid ?? (prefix ? () => `${prefix}${randomUUID()}` : () => randomUUID()),
+    isIssuedKey: issuedKeyTest(prefix, genid !== undefined),
     encode: encode ?? (sealer ? JSON.stringify : encodeBase64Json),
     decode: decode ?? (sealer ? safeJsonParse : decodeBase64Json),
     sealer,

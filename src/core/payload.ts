@@ -94,6 +94,12 @@ export function rejection(
   if (!data && fromStore) return { kind: 'missed', reason: 'missed' };
   if (!isPayload(data)) return { kind: 'invalid', reason: 'not-an-object' };
   if (!couldBePersisted(data)) return { kind: 'invalid', reason: 'malformed' };
+  // koa-session and this library always write `_expire` (a number maxAge) or `_session: true`: a
+  // store record without either was written by another program sharing the store (a JSON object of
+  // a shared Redis keyspace), and adopting it would merge into it, expire it, delete it on logout.
+  if (fromStore && typeof data._expire !== 'number' && data._session !== true) {
+    return { kind: 'invalid', reason: 'not-a-session' };
+  }
   if (typeof data._expire === 'number' && data._expire < now) return { kind: 'expired', reason: 'expired' };
   if (absoluteTimeout !== undefined && typeof data._created === 'number' && now - data._created >= absoluteTimeout) {
     return { kind: 'expired', reason: 'absolute-timeout' };

@@ -4,6 +4,7 @@ import { SessionConfigError, SessionStateError } from './errors';
 import { COOKIE_NAME } from './option-checks';
 import type { NormalizedOptions } from './options';
 import { isCanonicalCookie, rejection, snapshot } from './payload';
+import { CUSTOM_KEY_RULE } from './session-id';
 import { Session, type CommitOptions, type SessionHost } from './session';
 import { callStore, isThenable, type StoreOperation } from './store-call';
 import type { CookieAttributes, CookieJar, MaxAge, SessionEvent, SessionPayload, SessionStore } from './types';
@@ -175,6 +176,13 @@ export abstract class SessionLoader<Ctx> implements SessionHost {
       await this.createFresh();
       return;
     }
+    if (!this.opts.isIssuedKey(key)) {
+      // Not an id genid could have issued (a foreign key of a shared keyspace, the user index, a
+      // 1 kB string): never asked of the store. The key is not echoed into the event.
+      this.reject('invalid', undefined, undefined, 'malformed-id');
+      await this.createFresh();
+      return;
+    }
     let data: unknown;
     try {
       data = await this.callStore('get', () =>
@@ -293,6 +301,11 @@ export abstract class SessionLoader<Ctx> implements SessionHost {
     const id: unknown = await this.opts.genid(this.port.ctx);
     if (typeof id !== 'string' || id === '') {
       throw new SessionStateError(`genid must return a non-empty string, got ${typeof id}. Fix the \`genid\` option.`);
+    }
+    if (!this.opts.isIssuedKey(id)) {
+      throw new SessionStateError(
+        `genid returned a key that is not ${CUSTOM_KEY_RULE} (${id.length} characters): such a key would never load again. Fix the \`genid\` option.`,
+      );
     }
     return id;
   }

@@ -32,12 +32,24 @@ export interface SessionRegenerateOptions {
 
 type Callback = (err?: unknown) => void;
 
-/** Keys of loaded data that are dropped: they would replace the prototype or shadow a method. */
-const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'toJSON', 'save', 'regenerate', 'manuallyCommit', 'commit']);
+/**
+ * Keys that are never loaded nor persisted: they would replace the prototype or shadow a method of
+ * the session API or of `Object.prototype` (a loaded `toString: 1` makes `'' + ctx.session` throw).
+ */
+const RESERVED_KEYS = new Set([
+  ...Object.getOwnPropertyNames(Object.prototype),
+  'toJSON',
+  'save',
+  'regenerate',
+  'manuallyCommit',
+  'commit',
+]);
 
 /**
  * `ctx.session`: the session's data as own properties, plus koa-session's API on the prototype.
- * Keys starting with `_`, `isNew` and function values are never persisted (as in koa-session).
+ * Keys starting with `_`, `isNew` and function values are never persisted (as in koa-session), nor
+ * the reserved names: `Object.prototype`'s (`toString`, `valueOf`, `hasOwnProperty`...) and the
+ * session API's (`save`, `regenerate`, `commit`, `manuallyCommit`, `toJSON`).
  *
  * @example
  * ```ts
@@ -73,7 +85,8 @@ export class Session {
   toJSON(): SessionData {
     const out: SessionData = {};
     for (const key of Object.keys(this)) {
-      if (key === 'isNew' || key.charCodeAt(0) === 95 /* _ */) continue;
+      // A reserved name assigned by the app shadows the method for this request only.
+      if (key === 'isNew' || key.charCodeAt(0) === 95 /* _ */ || RESERVED_KEYS.has(key)) continue;
       const value: unknown = (this as SessionData)[key];
       if (typeof value !== 'function') out[key] = value;
     }

@@ -7,6 +7,15 @@
  * that way would silently change values the request never touched. The scanner below splits the
  * record's top level into `"key":<raw value>` pairs and copies the untouched values byte for byte;
  * only the changed keys are replaced with the JSON the client sent (made by `JSON.stringify`).
+ *
+ * No script calls `cjson.decode`: it rejects the `\udXXX` escape of a lone UTF-16 surrogate, which
+ * `JSON.stringify` writes for a key or a value such as `'\ud800'`, so one such key would make every
+ * write and every logout of that session fail. `unquote` below reads every escape; a lone surrogate
+ * never fails a script.
+ *
+ * A record is touched only when it carries the session markers koa-session and this library always
+ * write (`_expire` a number, or `_session: true`): a JSON object of another program that shares the
+ * keyspace (default `prefix: ''`) is never merged into, given a TTL or deleted.
  */
 
 /** Shared Lua helpers: a top-level JSON object scanner and the user-id reader (also used by redis-move-scripts.ts). */
@@ -45,10 +54,45 @@ local function value_end(s, i)
   if not k or k == i then return nil end
   return k - 1
 end
-local function key_name(text)
-  if find(text, '\\\\', 1, true) then return cjson.decode(text) end
-  return sub(text, 2, -2)
+local floor, char = math.floor, string.char
+local ESCAPES = { [98] = '\\b', [102] = '\\f', [110] = '\\n', [114] = '\\r', [116] = '\\t', [34] = '"', [92] = '\\\\', [47] = '/' }
+local function utf8(cp)
+  if cp < 128 then return char(cp) end
+  if cp < 2048 then return char(192 + floor(cp / 64), 128 + cp % 64) end
+  if cp < 65536 then return char(224 + floor(cp / 4096), 128 + floor(cp / 64) % 64, 128 + cp % 64) end
+  return char(240 + floor(cp / 262144), 128 + floor(cp / 4096) % 64, 128 + floor(cp / 64) % 64, 128 + cp % 64)
 end
+-- The bytes of a JSON string literal (quotes included). Never fails: a bad escape reads as U+FFFD.
+-- A lone surrogate reads as its own 3 bytes when wtf8 is set (key names: distinct from U+FFFD and
+-- from every other key), else as U+FFFD (user ids: what Node sends for such a JS string).
+local function unquote(text, wtf8)
+  if not find(text, '\\\\', 1, true) then return sub(text, 2, -2) end
+  local out, i, last = {}, 2, #text - 1
+  while i <= last do
+    local k = find(text, '\\\\', i, true)
+    if not k or k > last then out[#out + 1] = sub(text, i, last); break end
+    out[#out + 1] = sub(text, i, k - 1)
+    local c = byte(text, k + 1)
+    if c == 117 then
+      local cp = tonumber(sub(text, k + 2, k + 5), 16) or 65533
+      i = k + 6
+      if cp >= 55296 and cp <= 56319 and byte(text, i) == 92 and byte(text, i + 1) == 117 then
+        local low = tonumber(sub(text, i + 2, i + 5), 16)
+        if low and low >= 56320 and low <= 57343 then
+          cp = 65536 + (cp - 55296) * 1024 + (low - 56320)
+          i = i + 6
+        end
+      end
+      if cp >= 55296 and cp <= 57343 and not wtf8 then cp = 65533 end
+      out[#out + 1] = utf8(cp)
+    else
+      out[#out + 1] = ESCAPES[c] or utf8(65533)
+      i = k + 2
+    end
+  end
+  return table.concat(out)
+end
+local function key_name(text) return unquote(text, true) end
 -- { {name, keyText, valueText}, ... } or nil when s is not a JSON object.
 local function parse(s)
   local entries = {}
@@ -83,7 +127,7 @@ local function user_id(text)
   if not text then return false end
   local c = byte(text, 1)
   if c == 34 then
-    local id = cjson.decode(text)
+    local id = unquote(text, false)
     if id == '' then return false end
     return id
   end
@@ -96,32 +140,39 @@ local function field(entries, name)
   for _, e in ipairs(entries) do if e[1] == name then found = e[3] end end
   return found
 end
+-- Whether the entries are a session record: \`_expire\` a number, or \`_session\` true.
+local function is_session(entries)
+  if not entries then return false end
+  local expire = field(entries, '_expire')
+  if expire and find(expire, '^%-?%d[%d%.eE%+%-]*$') then return true end
+  return field(entries, '_session') == 'true'
+end
 `;
 
 /**
  * Merges changed keys into the record, atomically. No-op (returns nil) when the record is gone:
- * a session destroyed meanwhile (logout, "log out everywhere") must not come back as a fragment.
+ * a session destroyed meanwhile (logout, "log out everywhere") must not come back as a fragment;
+ * and when it is not a session record.
  *
  * KEYS[1] the record. ARGV: ttl ms, userField ('' for none), n, then n triples (name, JSON of the
- * name, JSON of the value), then the names to delete. Returns { oldUserId|false, newUserId|false }.
+ * name, JSON of the value), then the JSON of each name to delete. Names are matched by their JSON
+ * (the raw name is not used: a lone surrogate would reach Redis as U+FFFD). Returns { oldUserId|false, newUserId|false }.
  */
 export const PATCH_SCRIPT = `${PRELUDE}
 local raw = redis.call('GET', KEYS[1])
 if not raw then return nil end
 local entries = parse(raw)
-if not entries then
-  return redis.error_reply('ERR koa-typed-session: the stored session ' .. KEYS[1] .. ' is not a JSON object; left unchanged')
-end
+if not is_session(entries) then return nil end
 local userField = ARGV[2]
 local oldUser = user_id(field(entries, userField))
 local n = tonumber(ARGV[3])
 local set, order, unset = {}, {}, {}
 for k = 0, n - 1 do
-  local name = ARGV[4 + 3 * k]
+  local name = key_name(ARGV[5 + 3 * k])
   set[name] = ARGV[5 + 3 * k] .. ':' .. ARGV[6 + 3 * k]
   order[#order + 1] = name
 end
-for k = 4 + 3 * n, #ARGV do unset[ARGV[k]] = true end
+for k = 4 + 3 * n, #ARGV do unset[key_name(ARGV[k])] = true end
 local out, done, newUserText = {}, {}, nil
 for _, e in ipairs(entries) do
   local name = e[1]
@@ -171,13 +222,16 @@ if ttl > 0 then redis.call('SET', KEYS[1], record, 'PX', ttl) else redis.call('S
 return taken
 `;
 
-/** Deletes the record and returns its user id (or nil). KEYS[1] the record; ARGV[1] userField. */
+/**
+ * Deletes the session record and returns its user id (or nil); leaves a record that is not a
+ * session alone. KEYS[1] the record; ARGV[1] userField.
+ */
 export const DESTROY_SCRIPT = `${PRELUDE}
 local raw = redis.call('GET', KEYS[1])
 if not raw then return nil end
-redis.call('DEL', KEYS[1])
 local entries = parse(raw)
-if not entries then return nil end
+if not is_session(entries) then return nil end
+redis.call('DEL', KEYS[1])
 local id = user_id(field(entries, ARGV[1]))
 if id then return id end
 return nil
@@ -192,7 +246,7 @@ export const DESTROY_IF_OWNED_SCRIPT = `${PRELUDE}
 local raw = redis.call('GET', KEYS[1])
 if not raw then return 0 end
 local entries = parse(raw)
-if not entries or user_id(field(entries, ARGV[1])) ~= ARGV[2] then return 0 end
+if not is_session(entries) or user_id(field(entries, ARGV[1])) ~= ARGV[2] then return 0 end
 redis.call('DEL', KEYS[1])
 return 1
 `;

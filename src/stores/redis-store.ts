@@ -118,13 +118,26 @@ export class RedisStore extends EventEmitter implements SessionStore {
   get(sid: string): Promise<SessionPayload | null | undefined> {
     // A ready client (the usual case) is asked at once, without an async hop through ready().
     if (this.client.status !== 'ready') return (this.ready() ?? Promise.resolve()).then(() => this.get(sid));
-    return this.client.get(this.key(sid)).then(parseRecord);
+    const key = this.key(sid);
+    if (this.isIndexKey(key)) return Promise.resolve(null);
+    // A key of another type (a list, the user index...) is not a session: absent, not a failure.
+    return this.client.get(key).then(parseRecord, (err: unknown) => {
+      if (err instanceof Error && err.message.startsWith('WRONGTYPE')) return null;
+      throw err;
+    });
   }
 
   /** Writes the whole record with a TTL (and indexes it under its user first, if any). */
   async set(sid: string, sess: SessionPayload, maxAge: MaxAge): Promise<void> {
     await this.ready();
     const key = this.key(sid);
+    if (this.isIndexKey(key)) {
+      throw new SessionConfigError(
+        'genid',
+        `returned a key that lies in RedisStore's user index namespace (${JSON.stringify(key)} starts with indexPrefix ${JSON.stringify(this.indexPrefix)})`,
+        'Make genid return keys that do not start with it, or give RedisStore another `indexPrefix`.',
+      );
+    }
     const ttl = this.ttl(maxAge);
     const user = this.userField === undefined ? undefined : userIdOf(sess[this.userField]);
     // Index first: if the write then fails, the index only holds a key that does not exist.
@@ -139,14 +152,17 @@ export class RedisStore extends EventEmitter implements SessionStore {
   async patch(sid: string, patch: SessionPatch, maxAge: MaxAge): Promise<boolean> {
     await this.ready();
     const key = this.key(sid);
+    if (this.isIndexKey(key)) return false;
     const ttl = this.ttl(maxAge);
     const args: ScriptArg[] = [ttl, this.userField ?? ''];
     const triples: string[] = [];
-    const unset = [...patch.unset];
+    // Names to delete go as JSON, as the names to set do: the script matches names by their JSON
+    // (a raw name with a lone surrogate would reach Redis as U+FFFD, another key's name).
+    const unset = patch.unset.map((name) => JSON.stringify(name));
     for (const [name, value] of Object.entries(patch.set)) {
       const json = JSON.stringify(value);
       // `undefined` (or a function) is dropped by JSON.stringify: the same as deleting the key.
-      if (json === undefined) unset.push(name);
+      if (json === undefined) unset.push(JSON.stringify(name));
       else triples.push(name, JSON.stringify(name), json);
     }
     args.push(triples.length / 3, ...triples, ...unset);
@@ -192,6 +208,7 @@ export class RedisStore extends EventEmitter implements SessionStore {
   async destroy(sid: string): Promise<void> {
     await this.ready();
     const key = this.key(sid);
+    if (this.isIndexKey(key)) return;
     const user = (await this.write((c) => this.run(c, 'ktsSessionDestroy', key, [this.userField ?? '']))) as
       string | null;
     if (user !== null && this.userField !== undefined) {
@@ -301,6 +318,11 @@ export class RedisStore extends EventEmitter implements SessionStore {
 
   private key(sid: string): string {
     return this.prefix + sid;
+  }
+
+  /** Whether a key names a per-user index (never a session, whatever id a client sent). */
+  private isIndexKey(key: string): boolean {
+    return this.userField !== undefined && this.indexPrefix !== '' && key.startsWith(this.indexPrefix);
   }
 
   private ttl(maxAge: MaxAge | undefined): number {

@@ -28,8 +28,10 @@ describe('errors', () => {
     const err = new SessionStoreError('get', cause);
     expect(err).toMatchObject({ code: 'ERR_SESSION_STORE', status: 503, expose: true, operation: 'get', cause });
     expect(err.message).toMatch(
-      /^koa-typed-session: the session store failed on `get` \(ECONNREFUSED\)\. The stored session is unchanged/,
+      /^koa-typed-session: the session store is unavailable \(`get` failed\)\. The stored session is unchanged/,
     );
+    expect(err.message).not.toContain('ECONNREFUSED');
+    expect(err.cause).toBe(cause);
     expect(new SessionStoreError('set', 'x', 500).expose).toBe(false);
   });
 

@@ -69,7 +69,8 @@ describe('createApp error mapping: JSON bodies { statusCode, code, message, erro
     const { agent } = build();
     const res = await agent.get('/store').expect(503);
     expect(res.body).toMatchObject({ statusCode: 503, code: 'ERR_SESSION_STORE' });
-    expect(res.body.message).toMatch(/^koa-typed-session: the session store failed on `get` \(ECONNREFUSED\)/);
+    expect(res.body.message).toMatch(/^koa-typed-session: the session store is unavailable \(`get` failed\)/);
+    expect(res.body.message).not.toContain('ECONNREFUSED');
   });
 
   it('maps http-errors style errors (status, expose by default below 500, code)', async () => {
@@ -113,6 +114,6 @@ describe('createApp error mapping: JSON bodies { statusCode, code, message, erro
     };
     const res = await agent.get('/touch').set('Cookie', cookieHeader(first)).expect(503);
     expect(res.body).toMatchObject({ statusCode: 503, code: 'ERR_SESSION_STORE' });
-    expect(res.body.message).toContain('store down');
+    expect(res.body.message).not.toContain('store down');
   });
 });

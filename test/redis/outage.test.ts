@@ -69,7 +69,7 @@ describe('store outage policy (a redis-server of our own, crashed, frozen and re
     const start = Date.now();
     const read = await request(app.callback()).get('/read').set('Cookie', cookie).expect(503);
     expect(Date.now() - start).toBeLessThan(STORE_TIMEOUT);
-    expect(read.text).toMatch(/^koa-typed-session: the session store failed on `get`/);
+    expect(read.text).toMatch(/^koa-typed-session: the session store is unavailable \(`get` failed\)/);
     expect(setCookies(read)).toEqual([]);
     await request(app.callback()).get('/write?v=during').set('Cookie', cookie).expect(503);
     await request(app.callback()).get('/write?v=new-visitor').expect(503);
