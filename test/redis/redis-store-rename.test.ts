@@ -18,8 +18,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all(stores.map((s) => s.quit()));
-  raw.disconnect();
-  await redis.close();
+  raw?.disconnect();
+  await redis?.close();
 });
 
 function redisStore(): RedisStore {
@@ -29,6 +29,12 @@ function redisStore(): RedisStore {
 }
 
 const ttl = 60_000;
+/** A record as the engine writes it: with the session markers (`_expire`, `_maxAge`) stores require. */
+const rec = (data: Record<string, unknown>): Record<string, unknown> => ({
+  ...data,
+  _expire: 4_102_444_800_000,
+  _maxAge: ttl,
+});
 
 describe.each([
   ['MemoryStore', (): SessionStore => new MemoryStore({ userField: 'userId' })],
@@ -36,21 +42,21 @@ describe.each([
 ])('%s.rename', (_name, make) => {
   it('moves the record to the new id; the new id is destroyed by destroyAllOf', async () => {
     const store = make();
-    await store.set('a', { userId: 'ann', n: 1 }, ttl, { rolling: false, changed: true, ctx: {} });
+    await store.set('a', rec({ userId: 'ann', n: 1 }), ttl, { rolling: false, changed: true, ctx: {} });
     expect(
-      await store.rename!('a', 'b', { userId: 'ann', n: 2 }, ttl, { rolling: false, changed: true, ctx: {} }),
+      await store.rename!('a', 'b', rec({ userId: 'ann', n: 2 }), ttl, { rolling: false, changed: true, ctx: {} }),
     ).toBe(true);
     expect(await store.get('a', ttl, { rolling: false, ctx: {} })).toBeFalsy();
-    expect(await store.get('b', ttl, { rolling: false, ctx: {} })).toEqual({ userId: 'ann', n: 2 });
+    expect(await store.get('b', ttl, { rolling: false, ctx: {} })).toEqual(rec({ userId: 'ann', n: 2 }));
     expect(await store.destroyAllOf!('ann', { ctx: {} })).toBe(1);
     expect(await store.get('b', ttl, { rolling: false, ctx: {} })).toBeFalsy();
   });
 
   it('writes nothing and answers false when the old record is gone', async () => {
     const store = make();
-    expect(await store.rename!('gone', 'new', { userId: 'ann' }, ttl, { rolling: false, changed: true, ctx: {} })).toBe(
-      false,
-    );
+    expect(
+      await store.rename!('gone', 'new', rec({ userId: 'ann' }), ttl, { rolling: false, changed: true, ctx: {} }),
+    ).toBe(false);
     expect(await store.get('new', ttl, { rolling: false, ctx: {} })).toBeFalsy();
   });
 });
@@ -58,7 +64,7 @@ describe.each([
 describe('RedisStore.rename racing destroyAllOf', () => {
   it('a rename that lands while destroyAllOf is under way fails; the session is gone', async () => {
     const store = redisStore();
-    await store.set('old', { userId: 'ann' }, ttl);
+    await store.set('old', rec({ userId: 'ann' }), ttl);
     // Hold destroyAllOf's first destroy (a one-key script called with the userField and the user).
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -78,7 +84,7 @@ describe('RedisStore.rename racing destroyAllOf', () => {
     };
     const revoking = store.destroyAllOf('ann');
     await atDestroy; // the index was read: it holds 'old' only
-    const moved = await store.rename('old', 'new', { userId: 'ann' }, ttl);
+    const moved = await store.rename('old', 'new', rec({ userId: 'ann' }), ttl);
     release();
     await revoking;
     expect(moved).toBe(false);

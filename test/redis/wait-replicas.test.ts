@@ -64,7 +64,7 @@ describe('RedisStore waitReplicas (a master and a replica of our own)', () => {
       const start = Date.now();
       const res = await request(app.callback()).get('/?v=three').set('Cookie', cookieHeader(first)).expect(503);
       expect(Date.now() - start).toBeLessThan(1000);
-      expect(res.text).toMatch(/^koa-typed-session: the session store failed on `patch`/);
+      expect(res.text).toMatch(/^koa-typed-session: the session store is unavailable \(`patch` failed\)/);
       await request(app.callback()).get('/logout').set('Cookie', cookieHeader(first)).expect(503);
       // Log out everywhere writes a revocation mark in the user's index first: unconfirmed, it fails too.
       await expect(store.destroyAllOf('nobody')).rejects.toThrow(/replicas/);
