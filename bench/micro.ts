@@ -15,7 +15,7 @@ import { GCProfiler, getHeapStatistics } from 'node:v8';
 import type { AppEnv } from './apps';
 import { startRedis, type RedisHandle } from './redis-server';
 import { checkResponse, type Expectation } from './load';
-import { SCENARIOS } from './scenarios';
+import { ROWS, SCENARIOS } from './scenarios';
 
 interface Reply {
   status: number;
@@ -128,8 +128,10 @@ export async function micro({ build, before }: { build: string; before?: string 
   const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined;
   const ids = [
     'bare',
+    'floor',
     'koa-session:signed',
     'ours:signed',
+    'floor:read',
     'koa-session:signed-read',
     'ours:signed-read',
     'ours:unsigned',
@@ -162,6 +164,26 @@ export async function micro({ build, before }: { build: string; before?: string 
       const bytes = process.env.MICRO_ALLOC ? `  ${Math.round(s.bytes).toString().padStart(6)} B/request` : '';
       console.log(`${s.name.padEnd(44)} ${s.best.toFixed(2).padStart(7)}${cpu}${bytes}`);
     }
+    // The rows of the socket table, in-process: baseline time over subject time is the throughput
+    // ratio a core to itself would give; the difference is the subject's own work.
+    const fastest = new Map(subjects.map((s) => [s.name, s.best]));
+    const lines: string[] = [];
+    for (const row of ROWS) {
+      if (!row.baseline) continue;
+      for (const suffix of before && row.subject.startsWith('ours:') ? [` @${before}`, ''] : ['']) {
+        const subjectTime = fastest.get(row.subject + suffix);
+        const baseTime = fastest.get(row.baseline);
+        if (subjectTime === undefined || baseTime === undefined) continue;
+        const target = row.target === undefined ? '' : `  (goal ${row.target}x)`;
+        lines.push(
+          `${`${row.label}${suffix}`.padEnd(66)} ${(baseTime / subjectTime).toFixed(2)}x  ${(subjectTime - baseTime).toFixed(2).padStart(6)} µs${target}`,
+        );
+      }
+    }
+    if (lines.length)
+      console.log(
+        `\nratios (baseline time / subject time) and the subject's extra µs per request:\n\n${lines.join('\n')}`,
+      );
   } finally {
     redis?.stop();
   }

@@ -67,7 +67,7 @@ export interface TableInput {
 /** The results table; a row is "met" when its median ratio reaches the target and no check failed. */
 export function renderTable({ rows, results }: TableInput): { markdown: string; missed: string[] } {
   const lines = [
-    '| scenario | baseline req/s, median (min–max) | koa-typed-session req/s, median (min–max) | ratio | target | met | CPU ratio | server CPU µs/req (baseline / ours) | peak RSS MB (baseline / ours) |',
+    '| scenario | baseline req/s, median (min–max) | subject req/s, median (min–max) | ratio | target | met | CPU ratio | server CPU µs/req (baseline / subject) | peak RSS MB (baseline / subject) |',
     '|---|---:|---:|---:|---:|:-:|---:|---:|---:|',
   ];
   const missed: string[] = [];

@@ -10,7 +10,9 @@ import { fileURLToPath } from 'node:url';
 import swc from '@swc/core';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const out = join(root, 'node_modules', '.cache', 'koa-typed-session-bench');
+// In the worktree itself, not node_modules/.cache: node_modules may be shared by several checkouts
+// (a symlink), and two runs must not delete each other's build.
+const out = join(root, '.bench-build');
 
 function tsFiles(dir) {
   const files = [];

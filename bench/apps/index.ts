@@ -22,6 +22,7 @@ function needRedis(env: AppEnv): string {
  */
 export const APPS: Record<string, Factory> = {
   bare: async () => (await import('./bare.app')).bareApp(),
+  floor: async () => (await import('./floor.app')).floorApp(),
   'ks-signed': async () => (await import('./koa-session.app')).koaSessionSigned(),
   'ks-unsigned': async () => (await import('./koa-session.app')).koaSessionUnsigned(),
   'ks-map-store': async () => (await import('./koa-session.app')).koaSessionMapStore(),

@@ -39,7 +39,10 @@ export function Flash(): ParameterDecorator {
  */
 export class FlashService {
   /** @internal Created by SessionModule: inject FlashService, never construct it. */
-  constructor(private readonly scope: RequestScope) {}
+  constructor(private readonly scope: RequestScope) {
+    // It finds its request through the scope's AsyncLocalStorage: from now on requests run in it.
+    scope.useAmbient();
+  }
 
   /** Sets a message for the next request that reads flash messages. */
   set<K extends FlashName<FlashMessages>>(name: K, value: FlashMessages[K]): void {

@@ -90,7 +90,7 @@ function extractor(param: ParamMetadata, paramType: unknown, scope: RequestScope
       if (param.name !== undefined) return (ctx) => pick(ctx.session, param.name);
       const schema = scope.schemaFor(param.schema ?? paramType, where);
       if (!schema) return (ctx) => ctx.session;
-      return () => scope.require('@Session()').get(schema);
+      return (ctx) => scope.stateOf(ctx, '@Session()').get(schema);
     }
   }
 }

@@ -12,6 +12,8 @@ import { compileSchema, type CompiledSchema } from './validate-session';
  */
 export class RequestScope {
   private readonly storage = new AsyncLocalStorage<RequestState>();
+  /** Where a request's state is kept on its `ctx`: one key per app (a mounted app shares `ctx`). */
+  private readonly key = Symbol('koa-typed-session#request-state');
   /** Compiled schemas of this app, by class: metadata is read once per class. */
   private readonly schemas = new Map<unknown, CompiledSchema | undefined>();
   /** Whether the app has the session middleware (set by createApp). */
@@ -27,9 +29,30 @@ export class RequestScope {
     return schema;
   }
 
+  /**
+   * Whether requests run inside the AsyncLocalStorage. Only `SessionService` and `FlashService`
+   * find their request through it (routes get theirs from `ctx`), and on Node 20 an active
+   * AsyncLocalStorage costs promise hooks on every promise and socket resource of every request.
+   * Turned on for good by {@link useAmbient}.
+   */
+  private ambient = false;
+
+  /** Requests use the AsyncLocalStorage from now on (called by SessionService and FlashService). */
+  useAmbient(): void {
+    this.ambient = true;
+  }
+
+  /** The state of the request `ctx` (for routes, which have `ctx`); same errors as {@link require}. */
+  stateOf(ctx: Context, operation: string): RequestState {
+    return this.check((ctx as unknown as Record<symbol, RequestState | undefined>)[this.key], operation);
+  }
+
   /** The current request's state. @throws SessionStateError outside a request or after it ended. */
   require(operation: string): RequestState {
-    const state = this.storage.getStore();
+    return this.check(this.storage.getStore(), operation);
+  }
+
+  private check(state: RequestState | undefined, operation: string): RequestState {
     // `operation` names a SessionService member, or a whole name such as `FlashService.set()`.
     const what = operation.includes('.') ? operation : `SessionService.${operation}`;
     if (!state) {
@@ -52,13 +75,15 @@ export class RequestScope {
    * edits are written back into `ctx.session` before the engine commits.
    */
   middleware(): Middleware {
-    const { storage } = this;
+    const { storage, key } = this;
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the returned middleware is a named function (Koa logs its name)
     const scope = this;
     return async function sessionScope(ctx: Context, next: () => Promise<unknown>): Promise<void> {
       const state = new RequestState(ctx, scope.sessionsEnabled);
+      (ctx as unknown as Record<symbol, RequestState>)[key] = state;
       try {
-        await storage.run(state, next);
+        if (scope.ambient) await storage.run(state, next);
+        else await next();
       } catch (err) {
         // Like koa-session, a failed request still commits its changes, but never invalid ones;
         // the handler's own error is the one reported.

@@ -1,4 +1,4 @@
-import type { DependencyContainer, InjectionToken } from 'tsyringe';
+import { instanceCachingFactory, type DependencyContainer, type InjectionToken } from 'tsyringe';
 import { SessionConfigError } from '../core/errors';
 import type { SessionStore } from '../core/types';
 import { RequestScope } from './request-scope';
@@ -51,8 +51,14 @@ function registerSessionModule(container: DependencyContainer, options: SessionM
   const config = new SessionConfig(resolved); // throws SessionConfigError naming the option
   container.registerInstance(SessionConfig, config);
   if (config.store) container.registerInstance(SESSION_STORE, config.store);
-  container.registerInstance(SessionService, new SessionService(container.resolve(RequestScope)));
-  container.registerInstance(FlashService, new FlashService(container.resolve(RequestScope)));
+  // Created on first resolution, once per app: creating one turns on the request scope's
+  // AsyncLocalStorage (see RequestScope.useAmbient), which an app that never uses them skips.
+  container.register(SessionService, {
+    useFactory: instanceCachingFactory((c) => new SessionService(c.resolve(RequestScope))),
+  });
+  container.register(FlashService, {
+    useFactory: instanceCachingFactory((c) => new FlashService(c.resolve(RequestScope))),
+  });
 }
 
 /**

@@ -35,7 +35,10 @@ export interface RegenerateOptions {
  */
 export class SessionService {
   /** @internal Created by SessionModule: inject SessionService, never construct it. */
-  constructor(private readonly scope: RequestScope) {}
+  constructor(private readonly scope: RequestScope) {
+    // It finds its request through the scope's AsyncLocalStorage: from now on requests run in it.
+    scope.useAmbient();
+  }
 
   /**
    * The request's live instance of a schema class: loaded, validated (the schema's `onInvalid`
