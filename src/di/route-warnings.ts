@@ -20,11 +20,11 @@ export interface RouteEntry {
 const PARAM = /^:[A-Za-z_$][\w$]*$/;
 const LITERAL = /^[^:*?+(){}\\]*$/;
 
-/** The segments of a plain path ('' for a parameter), or `undefined` when the path uses other syntax. */
+/** The segments of a plain path (':' for a parameter, never a literal), or `undefined` when the path uses other syntax. */
 function shape(path: string): string[] | undefined {
   const segments: string[] = [];
   for (const segment of path.split('/').slice(1)) {
-    if (PARAM.test(segment)) segments.push('');
+    if (PARAM.test(segment)) segments.push(':');
     else if (LITERAL.test(segment))
       segments.push(segment.toLowerCase()); // @koa/router is case-insensitive
     else return undefined;
@@ -38,7 +38,7 @@ function compare(earlier: string[], later: string[]): 'duplicate' | 'shadowed' |
   let same = true;
   for (let i = 0; i < earlier.length; i++) {
     if (earlier[i] === later[i]) continue;
-    if (earlier[i] !== '') return undefined; // a literal that differs, or a literal against a parameter
+    if (earlier[i] !== ':') return undefined; // a literal that differs, or a literal against a parameter
     same = false;
   }
   return same ? 'duplicate' : 'shadowed';

@@ -52,6 +52,17 @@ class FineController {
   }
 }
 
+@Controller('/')
+class RootController {
+  @Get('/') home() {
+    return 'home';
+  }
+
+  @Get('/login') login() {
+    return 'login';
+  }
+}
+
 function warningsOf(build: () => unknown): Array<{ message: string; code: unknown; type: unknown }> {
   const spy = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
   try {
@@ -87,6 +98,10 @@ describe('createApp warns at startup about routes that can never match', () => {
       'route GET /a/x (DuplicateController.again()) duplicates GET /a/x (FirstController.x())',
     );
     expect(warnings[1]!.message).toContain('GET /a/x/edit (DuplicateController.literalAfterParam())');
+  });
+
+  it('says nothing about a literal route after the root route (the root is no parameter)', () => {
+    expect(warningsOf(() => createApp({ controllers: [RootController] }))).toEqual([]);
   });
 
   it('says nothing when the literal route comes first', () => {
