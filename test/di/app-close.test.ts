@@ -64,7 +64,7 @@ describe('app.close(): graceful shutdown', () => {
   beforeAll(async () => {
     redis = await useRedis();
   });
-  afterAll(() => redis.close());
+  afterAll(() => redis?.close()); // undefined when setup failed
 
   it('lets a request in flight finish (its session committed), refuses new connections, quits the owned RedisStore', async () => {
     let owned!: RedisStore;
@@ -80,6 +80,8 @@ describe('app.close(): graceful shutdown', () => {
       controllers: [SlowController],
     });
     const { server, url } = await listen(app);
+    // A new session reads nothing from the store: wait for its client, so "still ready" below means "not quit".
+    if (owned.client.status !== 'ready') await new Promise((resolve) => owned.client.once('ready', resolve));
     newGate();
     const inside = new Promise<void>((resolve) => (entered = resolve));
     const inFlight = get(`${url}/slow`);

@@ -73,10 +73,10 @@ describe('e2e: a form that fails validation comes back with its errors and old i
     await browser?.close();
   });
   beforeEach(async () => {
-    context = await browser.newContext();
+    context = await browser?.newContext();
   });
   afterEach(async () => {
-    await context.close();
+    await context?.close();
   });
 
   it('shows the errors and the email after the redirect, never the password, and only once', async () => {

@@ -60,8 +60,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await redisStore.quit();
-  await redis.close();
+  await redisStore?.quit(); // undefined when setup failed
+  await redis?.close();
 });
 
 const modes: Array<[string, () => KoaSessionOptions]> = [

@@ -55,8 +55,8 @@ describe('flash messages under parallel requests of one session', () => {
   });
 
   afterAll(async () => {
-    await redisStore.quit();
-    await redis.close();
+    await redisStore?.quit(); // undefined when setup failed
+    await redis?.close();
   });
 
   it.each([
