@@ -233,6 +233,7 @@ describe('RedisStore: hostile keys and records', () => {
     });
 
     it('with a custom genid, an id in the index namespace or of a non-string key answers a fresh session, not 503', async () => {
+      await raw.del('user:ann', 'flags-list'); // fixed names: a previous run on the same Redis may have left them
       await raw.zadd('user:ann', 1, 'k');
       await raw.rpush('flags-list', 'a');
       const server = unsigned({ genid: () => randomUUID().replace(/-/g, '') });
@@ -249,6 +250,7 @@ describe('RedisStore: hostile keys and records', () => {
       }
       expect(await raw.zcard('user:ann')).toBe(1);
       expect(await raw.lrange('flags-list', 0, -1)).toEqual(['a']);
+      await raw.del('user:ann', 'flags-list');
     });
 
     it('with a custom genid that returns an id in the index namespace, the write fails loudly', async () => {
