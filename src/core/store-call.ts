@@ -1,4 +1,5 @@
 import { SessionConfigError, SessionError, SessionStoreError } from './errors';
+import { isBookkeepingKey } from './keys';
 import { BOOKKEEPING, diff } from './payload';
 import type { MaxAge, SessionData, SessionPayload, SessionStore, StoreSetOptions } from './types';
 
@@ -80,7 +81,7 @@ export async function writeToStore<Ctx>(
     if (payload[meta] !== undefined) patch.set[meta] = payload[meta];
     else patch.unset.push(meta);
   }
-  const unchanged = [...patch.unset, ...Object.keys(patch.set)].every((k) => k.charCodeAt(0) === 95);
+  const unchanged = [...patch.unset, ...Object.keys(patch.set)].every(isBookkeepingKey);
   if (unchanged && store.touch) await callStore('touch', () => store.touch!(key, patch, ttl, options), limits);
   else if (store.patch) await callStore('patch', () => store.patch!(key, patch, ttl, options), limits);
   else await callStore('set', () => store.set(key, payload, ttl, options), limits);

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { ChainableCommander, Cluster, Redis } from 'ioredis';
 import { safeJsonParse } from '../core/codec';
 import { SessionConfigError } from '../core/errors';
+import { isProtoKey } from '../core/keys';
 import type { MaxAge, SessionPatch, SessionPayload, SessionStore } from '../core/types';
 import { resolveRedisStoreOptions, type RedisStoreOptions } from './redis-store-options';
 import { userIdOf } from './user-id';
@@ -198,7 +199,7 @@ export class RedisStore extends EventEmitter implements SessionStore {
     const taken: Record<string, unknown> = {};
     for (let i = 0; i + 1 < pairs.length; i += 2) {
       const name = pairs[i]!;
-      if (name === '__proto__') continue;
+      if (isProtoKey(name)) continue;
       taken[name] = safeJsonParse(pairs[i + 1]!);
     }
     return taken;
