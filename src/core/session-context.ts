@@ -211,7 +211,8 @@ export class SessionContext<Ctx> extends SessionLoader<Ctx> {
     const from = !existing && store.rename ? this.staleKeys[this.staleKeys.length - 1] : undefined;
     try {
       if (from === undefined) {
-        await writeToStore(store, key, payload, data, existing ? this.prevValues : undefined, ttl, options, this.opts);
+        const loaded = existing ? this.prevValues : undefined;
+        await writeToStore({ store, key, payload, data, loaded, ttl, options, limits: this.opts });
       } else if (await this.callStore('rename', () => store.rename!(from, key, payload, ttl, options))) {
         this.staleKeys.pop(); // the store deleted it
       } else {

@@ -34,6 +34,14 @@ export interface SessionRegenerateOptions {
 type Callback = (err?: unknown) => void;
 
 /**
+ * Makes the next commit save the session even if no data changed (what setting `maxAge` does),
+ * so its expiry moves forward: the engine call behind `SessionService.touch()`.
+ */
+export function requireSave(session: Session): void {
+  session._requireSave = true;
+}
+
+/**
  * `ctx.session`: the session's data as own properties, plus koa-session's API on the prototype.
  * Keys starting with `_`, `isNew` and function values are never persisted (as in koa-session), nor
  * the reserved names: `Object.prototype`'s (`toString`, `valueOf`, `hasOwnProperty`...) and the
