@@ -1,4 +1,4 @@
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -59,16 +59,8 @@ describe('several servers, one session: two app processes sharing one Redis', ()
   let second: AppProcess | undefined;
 
   beforeAll(async () => {
-    // The pretest script builds dist/; build it here only when it is missing (or predates RedisStore).
-    if (!distIsUsable()) {
-      try {
-        execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'pipe' });
-      } catch (err) {
-        throw new Error(
-          `building dist/ failed (run \`npm run build\`): ${String((err as { stdout?: unknown }).stdout)}`,
-        );
-      }
-    }
+    // Jest's global setup (test/helpers/build-dist.cjs) has built dist/ before any test started.
+    if (!distIsUsable()) throw new Error('dist/ is missing or predates RedisStore: run `npm run build`');
     redis = await useRedis();
     const env = { REDIS_URL: redis.url, KTS_PREFIX: uniquePrefix('several-servers') };
     [first, second] = await Promise.all([startApp('first', env), startApp('second', env)]);
