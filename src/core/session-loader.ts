@@ -98,22 +98,25 @@ export abstract class SessionLoader<Ctx> implements SessionHost {
     return view ? requestKey(view.key) : this.opts.key;
   }
 
-  /** Whether this request's cookie is signed (`ctx.sessionOptions.signed`, truthy as koa-session). */
-  protected get signed(): boolean {
+  /** A boolean option as this request sees it (`ctx.sessionOptions[name]`, truthy as koa-session). */
+  private flag(name: 'signed' | 'rolling' | 'renew'): boolean {
     const view = this.optionsView;
-    return view ? Boolean(view.signed) : this.opts.signed;
+    return view ? Boolean(view[name]) : this.opts[name];
+  }
+
+  /** Whether this request's cookie is signed (`ctx.sessionOptions.signed`). */
+  protected get signed(): boolean {
+    return this.flag('signed');
   }
 
   /** Whether this request re-saves an unchanged session (`ctx.sessionOptions.rolling`). */
   protected get rolling(): boolean {
-    const view = this.optionsView;
-    return view ? Boolean(view.rolling) : this.opts.rolling;
+    return this.flag('rolling');
   }
 
   /** Whether this request renews a session past half its maxAge (`ctx.sessionOptions.renew`). */
   protected get renew(): boolean {
-    const view = this.optionsView;
-    return view ? Boolean(view.renew) : this.opts.renew;
+    return this.flag('renew');
   }
 
   /** Whether the middleware must load before the handler runs (a store, or an async-capable `valid`). */

@@ -1,7 +1,6 @@
-import { SessionConfigError } from '../core/errors';
 import { checkOptionNames, failFor, type Fail } from '../core/option-checks';
 import type { MaxAge, SessionPatch, SessionPayload, SessionStore } from '../core/types';
-import { userIdOf } from './user-id';
+import { requireUserField, userIdOf } from './user-id';
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -198,13 +197,7 @@ export class MemoryStore implements SessionStore {
    * @throws SessionConfigError when the store was created without `userField`.
    */
   destroyAllOf(userId: string | number): number {
-    if (this.userField === undefined) {
-      throw new SessionConfigError(
-        'MemoryStore.userField',
-        'is not set, so sessions are not indexed by user',
-        "Create the store with e.g. `new MemoryStore({ userField: 'userId' })`.",
-      );
-    }
+    requireUserField('MemoryStore', this.userField);
     const user = userIdOf(userId);
     const keys = user === undefined ? undefined : this.users.get(user);
     if (!keys) return 0;

@@ -6,7 +6,7 @@ import { SessionConfigError } from '../core/errors';
 import { isProtoKey } from '../core/keys';
 import type { MaxAge, SessionPatch, SessionPayload, SessionStore } from '../core/types';
 import { resolveRedisStoreOptions, type RedisStoreOptions } from './redis-store-options';
-import { userIdOf } from './user-id';
+import { requireUserField, userIdOf } from './user-id';
 import { DESTROY_IF_OWNED_SCRIPT, DESTROY_SCRIPT, INDEX_SCRIPT, PATCH_SCRIPT, TAKE_SCRIPT } from './redis-scripts';
 import {
   INDEX_UNLESS_REVOKING_SCRIPT,
@@ -268,13 +268,7 @@ export class RedisStore extends EventEmitter implements SessionStore {
    * @throws SessionConfigError when the store was created without `userField`.
    */
   async destroyAllOf(userId: string | number): Promise<number> {
-    if (this.userField === undefined) {
-      throw new SessionConfigError(
-        'RedisStore.userField',
-        'is not set, so sessions are not indexed by user',
-        "Create the store with e.g. `new RedisStore({ userField: 'userId' })`.",
-      );
-    }
+    requireUserField('RedisStore', this.userField);
     const user = userIdOf(userId);
     if (user === undefined)
       throw new TypeError(
