@@ -4,7 +4,7 @@
  */
 import { encodeBase64Json, isPayload } from './codec';
 import { MAX_COOKIE_BYTES } from './cookie-format';
-import { hasAccessorKey, jsonByKey } from './keys';
+import { hasAccessorKey } from './keys';
 import type { SessionData, SessionPatch, SessionPayload } from './types';
 
 /** The fields the engine adds to the data, in the order save() adds them. */
@@ -28,12 +28,7 @@ export function couldBePersisted(data: SessionPayload): boolean {
   );
 }
 
-/** Per-key JSON of the data, to find later which keys a request changed. */
-export function snapshot(data: SessionData): Map<string, string> {
-  return jsonByKey(data);
-}
-
-/** The keys set and deleted since `previous` (a {@link snapshot}), for stores that merge (`patch`). */
+/** The keys set and deleted since `previous` (per-key JSON, see `jsonByKey`), for stores that merge (`patch`). */
 export function diff(previous: Map<string, string>, current: SessionData): SessionPatch {
   const set: Record<string, unknown> = {};
   const unset: string[] = [];
