@@ -24,6 +24,8 @@ const base = {
 
 module.exports = {
   maxWorkers: 2,
+  // Builds dist/ once per run (when missing or stale), for the tests that load the published shape.
+  globalSetup: '<rootDir>/test/helpers/build-dist.cjs',
   testTimeout: 20000,
   projects: [
     { ...base, displayName: 'koa3', testMatch: ['<rootDir>/test/**/*.test.ts'], globals: { KOA_MAJOR: 3 } },

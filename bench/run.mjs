@@ -34,7 +34,11 @@ function compile(from, to) {
         target: 'es2022',
         // `import ... from 'koa-typed-session'` in the bench apps is this repository's src/.
         baseUrl: from,
-        paths: { 'koa-typed-session': ['./src/index.ts'] },
+        paths: {
+          'koa-typed-session': ['./src/index.ts'],
+          'koa-typed-session/redis': ['./src/redis.ts'],
+          'koa-typed-session/decorators': ['./src/decorators.ts'],
+        },
       },
       module: { type: 'commonjs' },
       sourceMaps: 'inline',

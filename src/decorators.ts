@@ -27,6 +27,7 @@ export type { SchemaInvalidEvent } from './di/request-state';
 export { MAX_DTO_DEPTH } from './di/validate-request';
 export type { RequestValidationOptions } from './di/validate-request';
 export { toErrorResponse } from './di/error-mapper';
+export { RequestValidationError } from './di/request-validation-error';
 export type { ErrorBody, ErrorMapper, ErrorResponse } from './di/error-mapper';
 export { UseGuards } from './di/guards';
 export type { CanActivate, ExecutionContext, GuardLike, HttpArgumentsHost } from './di/guards';

@@ -9,7 +9,7 @@
 import './koa/koa.augment';
 import { createSession } from './koa/middleware';
 
-export { createSession, createSession as session, contextSession, contextFlash } from './koa/middleware';
+export { createSession, createSession as session, contextFlash } from './koa/middleware';
 export { RequestFlash, FLASH_PREFIX } from './core/flash';
 export type { FlashBag, FlashMessages, FlashName } from './core/flash';
 export { destroyAllSessionsOf } from './koa/destroy-all-sessions';
@@ -19,8 +19,8 @@ export type { KoaSessionOptions, KoaSessionEvent, CreateSessionOptions } from '.
 export { Session } from './core/session';
 export type { CommitOptions, SessionRegenerateOptions } from './core/session';
 // `SessionOptions` is both the options type and, as in koa-session 7, a value with `.parse()`.
-export { ONE_DAY, SessionOptions } from './core/options';
-export type { NormalizedOptions, ParsedSessionOptions } from './core/options';
+export { SessionOptions } from './core/options';
+export type { ParsedSessionOptions } from './core/options';
 export {
   SessionError,
   SessionConfigError,
@@ -29,10 +29,11 @@ export {
   SessionStateError,
   SessionRevokedError,
   SessionValidationError,
-  RequestValidationError,
   ForbiddenError,
 } from './core/errors';
-export type { SessionFieldError } from './core/errors';
+// Thrown by the decorator module only; kept here, where the docs import it from (a light file).
+export { RequestValidationError } from './di/request-validation-error';
+export type { SessionErrorDetails, SessionFieldError } from './core/errors';
 export { encodeBase64Json, decodeBase64Json } from './core/codec';
 export { createCookieSealer } from './core/crypto-codec';
 export type { CookieSealer, EncryptionKey, EncryptionOptions } from './core/crypto-codec';

@@ -2,6 +2,7 @@
  * koa-session's cookie wire format: standard base64 (with `+`, `/` and `=` padding) of the UTF-8
  * JSON of the payload. Byte-compatible in both directions, so cookies move between the libraries.
  */
+import { isProtoKey } from './keys';
 import type { SessionPayload } from './types';
 
 /** Encodes a payload as koa-session does: `base64(JSON.stringify(payload))`. */
@@ -11,7 +12,7 @@ export function encodeBase64Json(payload: SessionPayload): string {
 
 /** Drops `__proto__` keys at every depth, so parsed data can never carry a prototype. */
 function dropProtoKeys(key: string, value: unknown): unknown {
-  return key === '__proto__' ? undefined : value;
+  return isProtoKey(key) ? undefined : value;
 }
 
 /**

@@ -13,13 +13,42 @@ export class SessionError extends Error {
   /** Extra response headers Koa keeps on the error response. */
   headers?: Record<string, string | string[]>;
 
-  constructor(message: string, code: string, status: number, expose: boolean, options?: ErrorOptions) {
-    super(message, options);
+  /**
+   * @example
+   * ```ts
+   * throw new SessionError('koa-typed-session: the item is gone.', { code: 'ERR_GONE', status: 410, expose: true });
+   * ```
+   */
+  constructor(message: string, details: SessionErrorDetails);
+  /** The positional form of earlier releases; prefer the details object. */
+  constructor(message: string, code: string, status: number, expose: boolean, options?: ErrorOptions);
+  constructor(
+    message: string,
+    details: SessionErrorDetails | string,
+    status?: number,
+    expose?: boolean,
+    options?: ErrorOptions,
+  ) {
+    const d: SessionErrorDetails =
+      typeof details === 'string' ? { code: details, status: status!, expose: expose!, ...options } : details;
+    super(message, 'cause' in d ? { cause: d.cause } : undefined);
     this.name = new.target.name;
-    this.code = code;
-    this.status = status;
-    this.expose = expose;
+    this.code = d.code;
+    this.status = d.status;
+    this.expose = d.expose;
   }
+}
+
+/** What a {@link SessionError} carries besides its message. */
+export interface SessionErrorDetails {
+  /** A stable, machine-readable code such as `ERR_SESSION_CONFIG`. */
+  readonly code: string;
+  /** The HTTP status Koa responds with. */
+  readonly status: number;
+  /** Whether Koa may show the message to the client. */
+  readonly expose: boolean;
+  /** The underlying error, kept for logs (`error.cause`). */
+  readonly cause?: unknown;
 }
 
 /** Invalid configuration, thrown when the middleware or the module is created. */
@@ -28,7 +57,11 @@ export class SessionConfigError extends SessionError {
   readonly option: string;
 
   constructor(option: string, problem: string, fix: string) {
-    super(`koa-typed-session: option \`${option}\` ${problem}. ${fix}`, 'ERR_SESSION_CONFIG', 500, false);
+    super(`koa-typed-session: option \`${option}\` ${problem}. ${fix}`, {
+      code: 'ERR_SESSION_CONFIG',
+      status: 500,
+      expose: false,
+    });
     this.option = option;
   }
 }
@@ -46,10 +79,7 @@ export class SessionStoreError extends SessionError {
     super(
       `koa-typed-session: the session store is unavailable (\`${operation}\` failed). ` +
         'The stored session is unchanged; retry later.',
-      'ERR_SESSION_STORE',
-      status,
-      status < 500 || status === 503,
-      { cause },
+      { code: 'ERR_SESSION_STORE', status, expose: status < 500 || status === 503, cause },
     );
     this.operation = operation;
   }
@@ -58,7 +88,7 @@ export class SessionStoreError extends SessionError {
 /** A cookie could not be written as configured (too large, or `secure` over plain HTTP). */
 export class SessionCookieError extends SessionError {
   constructor(message: string, code: string) {
-    super(`koa-typed-session: ${message}`, code, 500, false);
+    super(`koa-typed-session: ${message}`, { code, status: 500, expose: false });
   }
 }
 
@@ -72,9 +102,7 @@ export class SessionRevokedError extends SessionError {
     super(
       'koa-typed-session: the session was destroyed (logout, log out everywhere or expiry) while this request ' +
         'moved it to a new id; it was not restored. Sign in again.',
-      'ERR_SESSION_REVOKED',
-      401,
-      true,
+      { code: 'ERR_SESSION_REVOKED', status: 401, expose: true },
     );
   }
 }
@@ -82,7 +110,7 @@ export class SessionRevokedError extends SessionError {
 /** The session API was used in a way that cannot work (e.g. outside a request). */
 export class SessionStateError extends SessionError {
   constructor(message: string) {
-    super(`koa-typed-session: ${message}`, 'ERR_SESSION_STATE', 500, false);
+    super(`koa-typed-session: ${message}`, { code: 'ERR_SESSION_STATE', status: 500, expose: false });
   }
 }
 
@@ -106,36 +134,12 @@ export class SessionValidationError extends SessionError {
 
   constructor(schema: string, errors: SessionFieldError[], status = 400) {
     const fields = errors.map((e) => e.property).join(', ');
-    super(
-      `koa-typed-session: session data does not match ${schema} (invalid: ${fields}). Nothing was saved.`,
-      'ERR_SESSION_VALIDATION',
+    super(`koa-typed-session: session data does not match ${schema} (invalid: ${fields}). Nothing was saved.`, {
+      code: 'ERR_SESSION_VALIDATION',
       status,
-      status < 500,
-    );
+      expose: status < 500,
+    });
     this.errors = errors;
-  }
-}
-
-/**
- * A request's body, query or route parameters failed the class-validator schema of a `@Body()`,
- * `@Query()` or `@Param()` parameter (decorator module). A 400 whose message lists the fields.
- */
-export class RequestValidationError extends SessionError {
-  /** The invalid fields. */
-  readonly errors: SessionFieldError[];
-  /** Which part of the request failed. */
-  readonly source: 'body' | 'query' | 'param';
-
-  constructor(source: 'body' | 'query' | 'param', schema: string, errors: SessionFieldError[]) {
-    const fields = errors.map((e) => e.property).join(', ');
-    super(
-      `koa-typed-session: the request ${source === 'param' ? 'parameters do' : `${source} does`} not match ${schema} (invalid: ${fields}).`,
-      'ERR_REQUEST_VALIDATION',
-      400,
-      true,
-    );
-    this.errors = errors;
-    this.source = source;
   }
 }
 
@@ -145,6 +149,6 @@ export class RequestValidationError extends SessionError {
  */
 export class ForbiddenError extends SessionError {
   constructor(message = 'koa-typed-session: access to this route was denied by a guard.') {
-    super(message, 'ERR_FORBIDDEN', 403, true);
+    super(message, { code: 'ERR_FORBIDDEN', status: 403, expose: true });
   }
 }

@@ -11,11 +11,11 @@
  * remove-and-return), so two parallel requests never both receive the same message.
  */
 import { randomBytes } from 'node:crypto';
+import { FLASH_PREFIX, isUnsafeKey } from './keys';
 import type { Session } from './session';
 import type { SessionData } from './types';
 
-/** The prefix of the session keys that hold flash messages. */
-export const FLASH_PREFIX = '$flash:';
+export { FLASH_PREFIX } from './keys';
 
 /**
  * The flash messages of your app, by name. Augment it to type `ctx.flash`:
@@ -80,7 +80,7 @@ function newKey(): string {
 function entry(value: unknown): [string, unknown] | undefined {
   if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'string') return undefined;
   const name = value[0];
-  if (name === '__proto__' || name === 'constructor' || name === 'prototype') return undefined;
+  if (isUnsafeKey(name)) return undefined;
   return [name, value[1]];
 }
 

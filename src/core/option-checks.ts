@@ -1,17 +1,52 @@
 /**
- * The checks behind normalizeOptions(): each validates one option (or a group) and throws a
- * SessionConfigError that names the option and says how to fix it.
+ * Option checks: the shared helpers of every options owner (session(), MemoryStore, RedisStore,
+ * createApp) and the checks behind normalizeOptions(). Each throws a SessionConfigError that names
+ * the option and says how to fix it.
  */
 import { SessionConfigError } from './errors';
-import type { NormalizedOptions } from './options';
+import { didYouMean } from './option-names';
 import type { ContextStoreClass, CookieAttributes, ExternalKey, MaxAge, SessionStore } from './types';
 
 // Characters `cookies` accepts in a name, minus `;` and `=` (RFC 7230 field-content).
 export const COOKIE_NAME = /^[\u0021-\u003a\u003c\u003e-\u007e]+$/;
 const PATH_VALUE = /^[\u0020-\u003a\u003c-\u007e]*$/;
 
-export function fail(option: string, problem: string, fix: string): never {
-  throw new SessionConfigError(option, problem, fix);
+/** Throws the SessionConfigError of one option: `option \`<option>\` <problem>. <fix>`. */
+export type Fail = (option: string, problem: string, fix: string) => never;
+
+/**
+ * The {@link Fail} of one options owner: its option names get `optionPrefix` (`RedisStore.`), its
+ * problems `problemPrefix` (`of MemoryStore `).
+ */
+export function failFor(owner: { readonly optionPrefix?: string; readonly problemPrefix?: string } = {}): Fail {
+  const { optionPrefix = '', problemPrefix = '' } = owner;
+  return (option, problem, fix) => {
+    throw new SessionConfigError(`${optionPrefix}${option}`, `${problemPrefix}${problem}`, fix);
+  };
+}
+
+/** The options of session() (and SessionModule). */
+export const fail: Fail = failFor();
+
+/**
+ * Rejects the first name of `opts` that `known` lacks, with a "did you mean" for a near name
+ * (among `known` and `suggest`) followed by `fix` (given the known names).
+ */
+export function checkOptionNames(
+  opts: object,
+  known: ReadonlySet<string>,
+  onUnknown: {
+    readonly fail: Fail;
+    readonly problem?: string;
+    readonly fix: (known: readonly string[]) => string;
+    readonly suggest?: readonly string[];
+  },
+): void {
+  for (const name of Object.keys(opts)) {
+    if (known.has(name)) continue;
+    const { problem = 'is not a known option', suggest = [] } = onUnknown;
+    onUnknown.fail(name, problem, `${didYouMean(name, [...known, ...suggest])}${onUnknown.fix([...known])}`);
+  }
 }
 
 export function show(value: unknown): string {
@@ -76,9 +111,14 @@ export function checkMaxAge(value: unknown, name: string): MaxAge | undefined {
   );
 }
 
-export function checkStore<Ctx>(
-  opts: Record<string, unknown>,
-): Pick<NormalizedOptions<Ctx>, 'store' | 'ContextStore' | 'externalKey'> {
+/** The store options after their checks. */
+export interface CheckedStores<Ctx> {
+  readonly store: SessionStore<Ctx> | undefined;
+  readonly ContextStore: ContextStoreClass<Ctx> | undefined;
+  readonly externalKey: ExternalKey<Ctx> | undefined;
+}
+
+export function checkStore<Ctx>(opts: Record<string, unknown>): CheckedStores<Ctx> {
   const { store, ContextStore, externalKey } = opts;
   if (store !== undefined && !hasMethods(store, ['get', 'set', 'destroy'])) {
     fail(
@@ -113,7 +153,10 @@ export function checkStore<Ctx>(
   };
 }
 
-export function checkCookieAttributes(opts: Record<string, unknown>): CookieAttributes {
+export function checkCookieAttributes(
+  opts: Record<string, unknown>,
+  defaults: { readonly path: string; readonly httpOnly: boolean; readonly overwrite: boolean },
+): CookieAttributes {
   const { domain, path, sameSite, priority, partitioned, expires } = opts;
   if (path !== undefined && (typeof path !== 'string' || !PATH_VALUE.test(path))) {
     fail('path', `must be a cookie path without ';', got ${show(path)}`, "For example `path: '/'`.");
@@ -150,9 +193,9 @@ export function checkCookieAttributes(opts: Record<string, unknown>): CookieAttr
   if (expires !== undefined && !(expires instanceof Date))
     fail('expires', `must be a Date, got ${show(expires)}`, 'Prefer `maxAge`.');
   const cookie: CookieAttributes = {
-    path: (path as string | undefined) ?? '/',
-    httpOnly: optionalBoolean(opts, 'httpOnly', true),
-    overwrite: optionalBoolean(opts, 'overwrite', true),
+    path: (path as string | undefined) ?? defaults.path,
+    httpOnly: optionalBoolean(opts, 'httpOnly', defaults.httpOnly),
+    overwrite: optionalBoolean(opts, 'overwrite', defaults.overwrite),
   };
   if (domain !== undefined) cookie.domain = domain as string;
   if (sameSite !== undefined) cookie.sameSite = (sameSite as string).toLowerCase() as CookieAttributes['sameSite'];

@@ -5,6 +5,7 @@ import { issuedKeyTest } from './session-id';
 import {
   checkCookieAttributes,
   checkMaxAge,
+  checkOptionNames,
   checkStore,
   COOKIE_NAME,
   fail,
@@ -13,7 +14,6 @@ import {
   positiveInteger,
   show,
 } from './option-checks';
-import { didYouMean } from './option-names';
 import type {
   ContextStoreClass,
   CookieAttributes,
@@ -158,39 +158,104 @@ export interface NormalizedOptions<Ctx = unknown> {
   readonly view: Readonly<Record<string, unknown>>;
 }
 
-const KNOWN = new Set([
-  'key',
-  'maxAge',
-  'maxage',
-  'autoCommit',
-  'overwrite',
-  'httpOnly',
-  'signed',
-  'rolling',
-  'renew',
-  'secure',
-  'sameSite',
-  'domain',
-  'path',
-  'partitioned',
-  'priority',
-  'expires',
-  'store',
-  'ContextStore',
-  'externalKey',
-  'prefix',
-  'genid',
-  'encode',
-  'decode',
-  'valid',
-  'beforeSave',
-  'encrypt',
-  'absoluteTimeout',
-  'oversizedCookie',
-  'storeTimeout',
-  'onStoreError',
-  'storeErrorStatus',
-]);
+/**
+ * How each option is checked and its default: the one list of option names (`satisfies` keeps it
+ * in step with {@link SessionOptions}: a missing or extra name does not compile). `check` names a
+ * generic check of normalizeOptions() (`boolean`, `function`, `positive`, `oneOf`) or the group
+ * check of option-checks.ts that covers it.
+ */
+interface OptionSpec {
+  readonly check:
+    | 'boolean'
+    | 'function'
+    | 'positive'
+    | 'oneOf'
+    | 'cookieName'
+    | 'maxAge'
+    | 'secure'
+    | 'string'
+    | 'store'
+    | 'cookieAttributes'
+    | 'encrypt'
+    | 'httpErrorStatus';
+  /** The default (absent: `undefined`). */
+  readonly default?: unknown;
+  /** `oneOf`: the accepted values, and the fix a wrong one gets. */
+  readonly values?: readonly string[];
+  readonly fix?: string;
+}
+
+const OPTIONS = {
+  key: { check: 'cookieName', default: 'koa.sess' },
+  maxAge: { check: 'maxAge' },
+  maxage: { check: 'maxAge' },
+  autoCommit: { check: 'boolean', default: true },
+  overwrite: { check: 'cookieAttributes', default: true },
+  httpOnly: { check: 'cookieAttributes', default: true },
+  // false when `encrypt` is set (AES-GCM already authenticates)
+  signed: { check: 'boolean', default: true },
+  rolling: { check: 'boolean', default: false },
+  renew: { check: 'boolean', default: false },
+  secure: { check: 'secure', default: 'auto' },
+  sameSite: { check: 'cookieAttributes' },
+  domain: { check: 'cookieAttributes' },
+  path: { check: 'cookieAttributes', default: '/' },
+  partitioned: { check: 'cookieAttributes' },
+  priority: { check: 'cookieAttributes' },
+  expires: { check: 'cookieAttributes' },
+  store: { check: 'store' },
+  ContextStore: { check: 'store' },
+  externalKey: { check: 'store' },
+  prefix: { check: 'string' },
+  genid: { check: 'function' },
+  encode: { check: 'function' },
+  decode: { check: 'function' },
+  valid: { check: 'function' },
+  beforeSave: { check: 'function' },
+  encrypt: { check: 'encrypt' },
+  absoluteTimeout: { check: 'positive' },
+  oversizedCookie: {
+    check: 'oneOf',
+    values: ['error', 'warn'],
+    default: 'error',
+    fix: "Use `oversizedCookie: 'error'` (the default).",
+  },
+  storeTimeout: { check: 'positive', default: 5000 },
+  onStoreError: {
+    check: 'oneOf',
+    values: ['fail', 'continue'],
+    default: 'fail',
+    fix: "Use `onStoreError: 'fail'` (the default) to answer 503.",
+  },
+  storeErrorStatus: { check: 'httpErrorStatus', default: 503 },
+} as const satisfies Record<keyof SessionOptions, OptionSpec>;
+
+type OptionName = keyof typeof OPTIONS;
+type NamesOf<C extends OptionSpec['check']> = {
+  [K in OptionName]: (typeof OPTIONS)[K]['check'] extends C ? K : never;
+}[OptionName];
+
+const KNOWN: ReadonlySet<string> = new Set(Object.keys(OPTIONS));
+
+function booleanOption(opts: Record<string, unknown>, name: NamesOf<'boolean'>, fallback?: boolean): boolean {
+  return optionalBoolean(opts, name, fallback ?? OPTIONS[name].default);
+}
+
+function functionOption<F>(opts: Record<string, unknown>, name: NamesOf<'function'>): F | undefined {
+  return optionalFunction(opts, name) as F | undefined;
+}
+
+function oneOfOption<N extends NamesOf<'oneOf'>>(
+  opts: Record<string, unknown>,
+  name: N,
+): (typeof OPTIONS)[N]['values'][number] {
+  const spec: OptionSpec = OPTIONS[name];
+  const value = opts[name] ?? spec.default;
+  if (!spec.values!.includes(value as string)) {
+    fail(name, `must be ${spec.values!.map((v) => `'${v}'`).join(' or ')}, got ${show(value)}`, spec.fix!);
+  }
+  return value as (typeof OPTIONS)[N]['values'][number];
+}
 
 /**
  * Validates the user's options once, at startup, and fills in defaults. The caller's object is
@@ -202,31 +267,26 @@ const KNOWN = new Set([
  */
 export function normalizeOptions<Ctx>(
   input: SessionOptions<Ctx> | undefined,
-  warn: (message: string) => void = console.warn,
   callerNames: readonly string[] = [],
 ): NormalizedOptions<Ctx> {
   if (input !== undefined && (input === null || typeof input !== 'object')) {
     fail('options', `must be an object, got ${show(input)}`, 'Call `session({ ... }, app)` or `session(app)`.');
   }
   const opts: Record<string, unknown> = { ...(input ?? {}) };
-  for (const name of Object.keys(opts)) {
-    if (!KNOWN.has(name)) {
-      fail(
-        name,
-        'is not a known option',
-        `${didYouMean(name, [...KNOWN, ...callerNames])}Check the spelling against the option table in docs/options.md (options are case-sensitive).`,
-      );
-    }
-  }
+  checkOptionNames(opts, KNOWN, {
+    fail,
+    suggest: callerNames,
+    fix: () => 'Check the spelling against the option table in docs/options.md (options are case-sensitive).',
+  });
   // An invalid legacy `maxage` is reported under the name the user wrote.
   let maxAgeName = 'maxAge';
   if (!('maxAge' in opts) && 'maxage' in opts) {
     opts.maxAge = opts.maxage;
     maxAgeName = 'maxage';
     if (process.env.NODE_ENV !== 'production')
-      warn('[koa-typed-session] DeprecationWarning: `maxage` option has been renamed to `maxAge`');
+      console.warn('[koa-typed-session] DeprecationWarning: `maxage` option has been renamed to `maxAge`');
   }
-  const key = opts.key ?? 'koa.sess';
+  const key = opts.key ?? OPTIONS.key.default;
   if (typeof key !== 'string' || !COOKIE_NAME.test(key)) {
     fail('key', `must be a valid cookie name (no spaces, ';' or '='), got ${show(key)}`, "Use e.g. `key: 'koa.sess'`.");
   }
@@ -240,27 +300,15 @@ export function normalizeOptions<Ctx>(
     );
   }
   const stores = checkStore<Ctx>(opts);
-  const genid = optionalFunction(opts, 'genid') as NormalizedOptions<Ctx>['genid'] | undefined;
+  const genid = functionOption<NormalizedOptions<Ctx>['genid']>(opts, 'genid');
   const prefix = opts.prefix;
   if (prefix !== undefined && typeof prefix !== 'string')
     fail('prefix', `must be a string, got ${show(prefix)}`, "For example `prefix: 'sess:'`.");
-  const encode = optionalFunction(opts, 'encode') as NormalizedOptions<Ctx>['encode'] | undefined;
-  const decode = optionalFunction(opts, 'decode') as NormalizedOptions<Ctx>['decode'] | undefined;
-  const oversized = opts.oversizedCookie ?? 'error';
-  if (oversized !== 'error' && oversized !== 'warn')
-    fail(
-      'oversizedCookie',
-      `must be 'error' or 'warn', got ${show(oversized)}`,
-      "Use `oversizedCookie: 'error'` (the default).",
-    );
-  const onStoreError = opts.onStoreError ?? 'fail';
-  if (onStoreError !== 'fail' && onStoreError !== 'continue')
-    fail(
-      'onStoreError',
-      `must be 'fail' or 'continue', got ${show(onStoreError)}`,
-      "Use `onStoreError: 'fail'` (the default) to answer 503.",
-    );
-  const storeErrorStatus = opts.storeErrorStatus ?? 503;
+  const encode = functionOption<NormalizedOptions<Ctx>['encode']>(opts, 'encode');
+  const decode = functionOption<NormalizedOptions<Ctx>['decode']>(opts, 'decode');
+  const oversized = oneOfOption(opts, 'oversizedCookie');
+  const onStoreError = oneOfOption(opts, 'onStoreError');
+  const storeErrorStatus = opts.storeErrorStatus ?? OPTIONS.storeErrorStatus.default;
   if (
     typeof storeErrorStatus !== 'number' ||
     !Number.isInteger(storeErrorStatus) ||
@@ -273,17 +321,21 @@ export function normalizeOptions<Ctx>(
       'Use 503 (the default) or 500.',
     );
   }
-  const cookie = checkCookieAttributes(opts);
+  const cookie = checkCookieAttributes(opts, {
+    path: OPTIONS.path.default,
+    httpOnly: OPTIONS.httpOnly.default,
+    overwrite: OPTIONS.overwrite.default,
+  });
   // Encrypted: the plaintext is JSON itself (base64 inside a seal would only add a third).
   const sealer = opts.encrypt === undefined ? undefined : createCookieSealer(opts.encrypt as EncryptionOptions, key);
   const normalized: NormalizedOptions<Ctx> = {
     key,
     maxAge,
-    autoCommit: optionalBoolean(opts, 'autoCommit', true),
-    signed: optionalBoolean(opts, 'signed', sealer === undefined),
-    rolling: optionalBoolean(opts, 'rolling', false),
-    renew: optionalBoolean(opts, 'renew', false),
-    secure: (secure as boolean | 'auto' | undefined) ?? 'auto',
+    autoCommit: booleanOption(opts, 'autoCommit'),
+    signed: booleanOption(opts, 'signed', sealer === undefined),
+    rolling: booleanOption(opts, 'rolling'),
+    renew: booleanOption(opts, 'renew'),
+    secure: (secure as boolean | 'auto' | undefined) ?? OPTIONS.secure.default,
     ...stores,
     genid: genid ?? (prefix ? () => `${prefix}${randomUUID()}` : () => randomUUID()),
     isIssuedKey: issuedKeyTest(prefix, genid !== undefined),
@@ -291,11 +343,11 @@ export function normalizeOptions<Ctx>(
     decode: decode ?? (sealer ? safeJsonParse : decodeBase64Json),
     sealer,
     defaultCodec: decode === undefined,
-    valid: optionalFunction(opts, 'valid') as NormalizedOptions<Ctx>['valid'],
-    beforeSave: optionalFunction(opts, 'beforeSave') as NormalizedOptions<Ctx>['beforeSave'],
+    valid: functionOption<NonNullable<NormalizedOptions<Ctx>['valid']>>(opts, 'valid'),
+    beforeSave: functionOption<NonNullable<NormalizedOptions<Ctx>['beforeSave']>>(opts, 'beforeSave'),
     absoluteTimeout: positiveInteger(opts, 'absoluteTimeout', undefined),
     oversizedCookie: oversized,
-    storeTimeout: positiveInteger(opts, 'storeTimeout', 5000) as number,
+    storeTimeout: positiveInteger(opts, 'storeTimeout', OPTIONS.storeTimeout.default) as number,
     onStoreError,
     storeErrorStatus,
     cookie: Object.freeze(cookie),

@@ -4,7 +4,7 @@
  */
 import { encodeBase64Json, isPayload } from './codec';
 import { MAX_COOKIE_BYTES } from './cookie-format';
-import { Session } from './session';
+import { hasAccessorKey } from './keys';
 import type { SessionData, SessionPatch, SessionPayload } from './types';
 
 /** The fields the engine adds to the data, in the order save() adds them. */
@@ -13,11 +13,6 @@ export const BOOKKEEPING = ['_session', '_expire', '_maxAge', '_created'] as con
 /** The largest offset a Date can hold: a larger `_maxAge` would print `expires=Invalid Date`. */
 const MAX_DATE_MS = 8.64e15;
 
-/** Accessors of `Session` (`maxAge`, `externalKey`, ...): assigning one runs the accessor, so toJSON() never persists them. */
-const ACCESSOR_KEYS = Object.entries(Object.getOwnPropertyDescriptors(Session.prototype))
-  .filter(([, descriptor]) => descriptor.get !== undefined || descriptor.set !== undefined)
-  .map(([name]) => name);
-
 /**
  * Whether this library could have persisted the payload: bookkeeping fields of the types it writes,
  * and no key named after a Session accessor (a forged `maxAge: {}` would run the setter on load).
@@ -25,7 +20,7 @@ const ACCESSOR_KEYS = Object.entries(Object.getOwnPropertyDescriptors(Session.pr
 export function couldBePersisted(data: SessionPayload): boolean {
   const { _expire, _maxAge, _session, _created } = data;
   return (
-    !ACCESSOR_KEYS.some((name) => Object.hasOwn(data, name)) &&
+    !hasAccessorKey(data) &&
     (_expire === undefined || typeof _expire === 'number') &&
     (_maxAge === undefined || (typeof _maxAge === 'number' && Math.abs(_maxAge) < MAX_DATE_MS)) &&
     (_session === undefined || typeof _session === 'boolean') &&
@@ -33,14 +28,7 @@ export function couldBePersisted(data: SessionPayload): boolean {
   );
 }
 
-/** Per-key JSON of the data, to find later which keys a request changed. */
-export function snapshot(data: SessionData): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const key of Object.keys(data)) map.set(key, JSON.stringify(data[key]));
-  return map;
-}
-
-/** The keys set and deleted since `previous` (a {@link snapshot}), for stores that merge (`patch`). */
+/** The keys set and deleted since `previous` (per-key JSON, see `jsonByKey`), for stores that merge (`patch`). */
 export function diff(previous: Map<string, string>, current: SessionData): SessionPatch {
   const set: Record<string, unknown> = {};
   const unset: string[] = [];

@@ -1,12 +1,11 @@
 import { checkCookieSize } from './cookie-writer';
 import { SessionRevokedError } from './errors';
 import { ONE_DAY } from './options';
-import { encodePayload, snapshot } from './payload';
+import { encodePayload } from './payload';
 import type { CommitOptions, Session } from './session';
 import { SessionLoader } from './session-loader';
 import { destroyAllOf, writeToStore } from './store-call';
 import type { MaxAge, SaveReason, SessionData, SessionPayload } from './types';
-import { safeJsonParse } from './codec';
 
 export type { RequestPort } from './session-loader';
 
@@ -36,11 +35,11 @@ export class SessionContext<Ctx> extends SessionLoader<Ctx> {
       Reflect.deleteProperty(session, name);
     }
     const store = this.store;
-    const key = this.persistedKey;
-    if (!store?.take || key === undefined || key !== this.externalKey || this.unsaved) return local;
+    const key = this.keys.persisted;
+    if (!store?.take || key === undefined || key !== this.keys.current || this.unsaved) return local;
     return this.callStore('take', () => store.take!(key, names, { ctx: this.port.ctx })).then(
       (taken) => {
-        this.forgetLoaded(names);
+        this.changes.forget(names);
         const claimed = new Map<string, unknown>();
         if (typeof taken !== 'object' || taken === null) return claimed;
         for (const name of names) if (Object.hasOwn(taken, name)) claimed.set(name, (taken as SessionData)[name]);
@@ -58,15 +57,6 @@ export class SessionContext<Ctx> extends SessionLoader<Ctx> {
         return local;
       },
     );
-  }
-
-  /** Drops keys from the change baseline: they are gone from the stored record already. */
-  private forgetLoaded(names: readonly string[]): void {
-    for (const name of names) this.prevValues?.delete(name);
-    if (this.prevJson === undefined) return;
-    const base = safeJsonParse(this.prevJson) as SessionData;
-    for (const name of names) Reflect.deleteProperty(base, name);
-    this.prevJson = JSON.stringify(base);
   }
 
   // ---- commit ----
@@ -109,11 +99,11 @@ export class SessionContext<Ctx> extends SessionLoader<Ctx> {
     if (this.unsaved) return;
     if (regenerate) {
       // Fixation defence: the new record is written before the old one is destroyed.
-      if (this.store) this.retireKey();
+      if (this.store) this.keys.retire();
       // The absolute clock survives a rotation (else periodic rotation would lift the limit);
       // a fresh login restarts it explicitly.
       if (restartAbsolute) this.created = undefined;
-      this.prevValues = undefined;
+      this.changes.forgetRecord();
     }
     const data = session.toJSON();
     const json = JSON.stringify(data);
@@ -134,10 +124,10 @@ export class SessionContext<Ctx> extends SessionLoader<Ctx> {
   }
 
   private saveReason(session: Session, json: string): SaveReason | null {
-    if (this.prevJson === undefined && json === '{}') return null;
-    if (json !== this.prevJson) return 'changed';
-    // Already written in this request (save(), manuallyCommit()): koa-session would write again.
-    if (this.savedOnce) return null;
+    // 'skip' includes: already written in this request (save(), manuallyCommit()), where
+    // koa-session would write again.
+    const change = this.changes.compare(json);
+    if (change !== 'unchanged') return change === 'changed' ? 'changed' : null;
     if (this.rolling) return 'rolling';
     const maxAge = this.maxAge;
     if (
@@ -178,7 +168,7 @@ export class SessionContext<Ctx> extends SessionLoader<Ctx> {
     if (opts.absoluteTimeout !== undefined) payload._created = this.created ??= now;
     if (this.store) {
       return this.saveToStore(payload, data, ttl, reason).then(() => {
-        const key = this.externalKey!;
+        const key = this.keys.current!;
         if (opts.externalKey) opts.externalKey.set(port.ctx, key);
         else this.writeCookie(key, cookieMaxAge, now);
         this.saved(session, payload, json);
@@ -192,8 +182,7 @@ export class SessionContext<Ctx> extends SessionLoader<Ctx> {
   private saved(session: Session, payload: SessionPayload, json: string): void {
     session._expire = payload._expire;
     session._requireSave = false;
-    this.prevJson = json;
-    this.savedOnce = true;
+    this.changes.saved(json);
   }
 
   private async saveToStore(
@@ -203,17 +192,19 @@ export class SessionContext<Ctx> extends SessionLoader<Ctx> {
     reason: SaveReason,
   ): Promise<void> {
     const store = this.store!;
-    const key = (this.externalKey ??= await this.newKey());
+    const keys = this.keys;
+    const key = (keys.current ??= await this.newKey());
     const options = { changed: reason === 'changed', rolling: this.rolling, ctx: this.port.ctx };
-    const existing = this.persistedKey === key;
+    const existing = keys.persisted === key;
     // A move to a new id (regenerate, null-then-object): conditional on the old record, when the
     // store can (`rename`), so that a logout landing meanwhile wins.
-    const from = !existing && store.rename ? this.staleKeys[this.staleKeys.length - 1] : undefined;
+    const from = !existing && store.rename ? keys.moveSource : undefined;
     try {
       if (from === undefined) {
-        await writeToStore(store, key, payload, data, existing ? this.prevValues : undefined, ttl, options, this.opts);
+        const loaded = existing ? this.changes.keys : undefined;
+        await writeToStore({ store, key, payload, data, loaded, ttl, options, limits: this.opts });
       } else if (await this.callStore('rename', () => store.rename!(from, key, payload, ttl, options))) {
-        this.staleKeys.pop(); // the store deleted it
+        keys.moved(); // the store deleted it
       } else {
         return await this.revoked(from);
       }
@@ -222,8 +213,8 @@ export class SessionContext<Ctx> extends SessionLoader<Ctx> {
       this.port.emit('session:error', { key, value: payload, ctx: this.port.ctx, reason: 'store-set', errors: err });
       return;
     }
-    this.persistedKey = key;
-    if (this.prevValues) this.prevValues = snapshot(data);
+    keys.persisted = key;
+    this.changes.written(data);
   }
 
   /**
@@ -232,9 +223,9 @@ export class SessionContext<Ctx> extends SessionLoader<Ctx> {
    * cleared, and the request fails with a 401 (its handler assumed a live session).
    */
   private async revoked(from: string): Promise<never> {
-    this.staleKeys = this.staleKeys.filter((k) => k !== from);
+    this.keys.drop(from);
     this.session = null;
-    this.externalKey = undefined;
+    this.keys.current = undefined;
     this.port.emit('session:missed', { key: from, value: undefined, ctx: this.port.ctx, reason: 'revoked' });
     await this.destroyStale().catch(() => undefined); // older ids of this request, if any
     this.clearCookie();
@@ -246,7 +237,7 @@ export class SessionContext<Ctx> extends SessionLoader<Ctx> {
   /** Clears the cookie, after destroying the store record (store mode). */
   private remove(): void | Promise<void> {
     if (!this.store) return this.clearCookie();
-    this.retireKey();
+    this.keys.retire();
     return this.destroyStale().then(() => this.clearCookie());
   }
 
@@ -255,15 +246,13 @@ export class SessionContext<Ctx> extends SessionLoader<Ctx> {
   }
 
   private destroyStaleIfAny(): Promise<void> | undefined {
-    return this.staleKeys.length > 0 ? this.destroyStale() : undefined;
+    return this.keys.stale.length > 0 ? this.destroyStale() : undefined;
   }
 
-  private async destroyStale(): Promise<void> {
-    while (this.staleKeys.length > 0) {
-      const key = this.staleKeys[0]!;
-      await this.callStore('destroy', () => this.store!.destroy(key, { ctx: this.port.ctx }));
-      this.staleKeys.shift();
-    }
+  private destroyStale(): Promise<void> {
+    return this.keys.destroyStale((key) =>
+      this.callStore('destroy', () => this.store!.destroy(key, { ctx: this.port.ctx })),
+    );
   }
 
   /**

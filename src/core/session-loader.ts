@@ -3,10 +3,12 @@ import { cookieAttributes } from './cookie-writer';
 import { SessionConfigError, SessionStateError } from './errors';
 import { COOKIE_NAME } from './option-checks';
 import type { NormalizedOptions } from './options';
-import { isCanonicalCookie, rejection, snapshot } from './payload';
+import { ChangeTracker } from './change-tracker';
+import { isCanonicalCookie, rejection } from './payload';
 import { CUSTOM_KEY_RULE } from './session-id';
 import { Session, type CommitOptions, type SessionHost } from './session';
 import { callStore, isThenable, type StoreOperation } from './store-call';
+import { StoreKeys } from './store-keys';
 import type { CookieAttributes, CookieJar, MaxAge, SessionEvent, SessionPayload, SessionStore } from './types';
 
 /** What the engine needs from the host framework for one request. */
@@ -37,16 +39,11 @@ export abstract class SessionLoader<Ctx> implements SessionHost {
   /** `undefined`: not loaded yet; `null`: removed by `ctx.session = null`. */
   protected session: Session | null | undefined;
   protected readonly store: SessionStore<Ctx> | undefined;
-  /** JSON of the data as loaded or last saved; `undefined` for a new session. */
-  protected prevJson: string | undefined;
-  /** Per-key JSON as loaded, for stores that merge changes (`patch`). */
-  protected prevValues: Map<string, string> | undefined;
-  /** The store key this session exists under in the store, if any. */
-  protected persistedKey: string | undefined;
-  /** Old keys to destroy once the new record is written (regenerate, null-then-object). */
-  protected staleKeys: string[] = [];
+  /** What changed since the session was loaded or last saved. */
+  protected readonly changes = new ChangeTracker();
+  /** The store-key lifecycle (store mode). */
+  protected readonly keys = new StoreKeys();
   protected created: number | undefined;
-  protected savedOnce = false;
   /** Set when the store failed and `onStoreError: 'continue'`: the session is never saved. */
   protected unsaved = false;
   protected preloaded = false;
@@ -58,8 +55,6 @@ export abstract class SessionLoader<Ctx> implements SessionHost {
   protected sealedByOldKey = false;
   protected currentMaxAge: MaxAge | undefined;
   protected optionsView: Record<string, unknown> | undefined;
-  /** The current store key (store mode). */
-  externalKey: string | undefined;
 
   constructor(
     protected readonly port: RequestPort<Ctx>,
@@ -70,6 +65,11 @@ export abstract class SessionLoader<Ctx> implements SessionHost {
   }
 
   // ---- SessionHost ----
+
+  /** The current store key (store mode). */
+  get externalKey(): string | undefined {
+    return this.keys.current;
+  }
 
   /** This request's session lifetime (`ctx.sessionOptions.maxAge` once that was read). */
   get maxAge(): MaxAge | undefined {
@@ -98,22 +98,25 @@ export abstract class SessionLoader<Ctx> implements SessionHost {
     return view ? requestKey(view.key) : this.opts.key;
   }
 
-  /** Whether this request's cookie is signed (`ctx.sessionOptions.signed`, truthy as koa-session). */
-  protected get signed(): boolean {
+  /** A boolean option as this request sees it (`ctx.sessionOptions[name]`, truthy as koa-session). */
+  private flag(name: 'signed' | 'rolling' | 'renew'): boolean {
     const view = this.optionsView;
-    return view ? Boolean(view.signed) : this.opts.signed;
+    return view ? Boolean(view[name]) : this.opts[name];
+  }
+
+  /** Whether this request's cookie is signed (`ctx.sessionOptions.signed`). */
+  protected get signed(): boolean {
+    return this.flag('signed');
   }
 
   /** Whether this request re-saves an unchanged session (`ctx.sessionOptions.rolling`). */
   protected get rolling(): boolean {
-    const view = this.optionsView;
-    return view ? Boolean(view.rolling) : this.opts.rolling;
+    return this.flag('rolling');
   }
 
   /** Whether this request renews a session past half its maxAge (`ctx.sessionOptions.renew`). */
   protected get renew(): boolean {
-    const view = this.optionsView;
-    return view ? Boolean(view.renew) : this.opts.renew;
+    return this.flag('renew');
   }
 
   /** Whether the middleware must load before the handler runs (a store, or an async-capable `valid`). */
@@ -154,9 +157,9 @@ export abstract class SessionLoader<Ctx> implements SessionHost {
           'Assign `null` to end the session, or an object to replace its data.',
       );
     }
-    const rotated = this.session === null && this.store !== undefined && this.persistedKey !== undefined;
+    const rotated = this.session === null && this.store !== undefined && this.keys.persisted !== undefined;
     // koa-session would save the new data under the old id (a fixation risk): take a new one.
-    if (this.session === null && this.store) this.retireKey();
+    if (this.session === null && this.store) this.keys.retire();
     this.session = new Session(this, value as SessionPayload);
     // The old record is destroyed at commit: the data must be written under the new id even when
     // it equals what was loaded (else the session would silently end).
@@ -194,7 +197,7 @@ export abstract class SessionLoader<Ctx> implements SessionHost {
       this.unsaved = true;
       await this.createFresh();
       // The record may still exist: a logout (`ctx.session = null`) must still destroy it.
-      this.persistedKey = key;
+      this.keys.persisted = key;
       return;
     }
     if (!(await this.accept(data, key))) {
@@ -202,8 +205,7 @@ export abstract class SessionLoader<Ctx> implements SessionHost {
       return;
     }
     this.create(data as SessionPayload);
-    this.externalKey = key;
-    this.persistedKey = key;
+    this.keys.adopt(key);
   }
 
   // ---- loading ----
@@ -284,17 +286,15 @@ export abstract class SessionLoader<Ctx> implements SessionHost {
     // dropped once every active session has made one request.
     if (data && this.sealedByOldKey) session._requireSave = true;
     if (data) {
-      const loaded = session.toJSON();
-      this.prevJson = JSON.stringify(loaded);
+      this.changes.loaded(session.toJSON(), this.store?.patch !== undefined || this.store?.touch !== undefined);
       this.created = typeof data._created === 'number' ? data._created : undefined;
-      if (this.store?.patch || this.store?.touch) this.prevValues = snapshot(loaded);
     }
     return session;
   }
 
   protected async createFresh(): Promise<void> {
     this.create();
-    if (this.store) this.externalKey = await this.newKey();
+    if (this.store) this.keys.current = await this.newKey();
   }
 
   protected async newKey(): Promise<string> {
@@ -308,13 +308,6 @@ export abstract class SessionLoader<Ctx> implements SessionHost {
       );
     }
     return id;
-  }
-
-  /** Forgets the current store key: it is destroyed after the next write, and a new one is generated. */
-  protected retireKey(): void {
-    if (this.persistedKey) this.staleKeys.push(this.persistedKey);
-    this.persistedKey = undefined;
-    this.externalKey = undefined;
   }
 
   /** Commits a change or removal (implemented by `SessionContext`). */

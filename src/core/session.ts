@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { isPersistedKey, isShadowingKey } from './keys';
 import type { MaxAge, SessionData, SessionPayload } from './types';
 
 /** What a {@link Session} needs from the request's lifecycle. */
@@ -33,17 +34,12 @@ export interface SessionRegenerateOptions {
 type Callback = (err?: unknown) => void;
 
 /**
- * Keys that are never loaded nor persisted: they would replace the prototype or shadow a method of
- * the session API or of `Object.prototype` (a loaded `toString: 1` makes `'' + ctx.session` throw).
+ * Makes the next commit save the session even if no data changed (what setting `maxAge` does),
+ * so its expiry moves forward: the engine call behind `SessionService.touch()`.
  */
-const RESERVED_KEYS = new Set([
-  ...Object.getOwnPropertyNames(Object.prototype),
-  'toJSON',
-  'save',
-  'regenerate',
-  'manuallyCommit',
-  'commit',
-]);
+export function requireSave(session: Session): void {
+  session._requireSave = true;
+}
 
 /**
  * `ctx.session`: the session's data as own properties, plus koa-session's API on the prototype.
@@ -77,7 +73,7 @@ export class Session {
       else if (key === '_session') host.maxAge = 'session';
       // A `__proto__` key would replace this object's prototype, and a key named after a method
       // would shadow the API (a crafted `toJSON: 1` would break every commit): never copy them.
-      else if (!RESERVED_KEYS.has(key)) Reflect.set(this, key, data[key]);
+      else if (!isShadowingKey(key)) Reflect.set(this, key, data[key]);
     }
   }
 
@@ -86,7 +82,7 @@ export class Session {
     const out: SessionData = {};
     for (const key of Object.keys(this)) {
       // A reserved name assigned by the app shadows the method for this request only.
-      if (key === 'isNew' || key.charCodeAt(0) === 95 /* _ */ || RESERVED_KEYS.has(key)) continue;
+      if (!isPersistedKey(key)) continue;
       const value: unknown = (this as SessionData)[key];
       if (typeof value !== 'function') out[key] = value;
     }

@@ -1,4 +1,5 @@
 import { SessionConfigError, SessionError, SessionStoreError } from './errors';
+import { isBookkeepingKey } from './keys';
 import { BOOKKEEPING, diff } from './payload';
 import type { MaxAge, SessionData, SessionPayload, SessionStore, StoreSetOptions } from './types';
 
@@ -59,16 +60,22 @@ export function callStore<T>(
  * `patch` otherwise, so parallel requests do not erase each other's keys; `set` for new records
  * and for stores with neither capability.
  */
-export async function writeToStore<Ctx>(
-  store: SessionStore<Ctx>,
-  key: string,
-  payload: SessionPayload,
-  data: SessionData,
-  loaded: Map<string, string> | undefined,
-  ttl: MaxAge,
-  options: StoreSetOptions<Ctx>,
-  limits: { readonly storeTimeout: number; readonly storeErrorStatus: number },
-): Promise<void> {
+/** What {@link writeToStore} writes, where, and within which limits. */
+export interface StoreWrite<Ctx> {
+  readonly store: SessionStore<Ctx>;
+  readonly key: string;
+  readonly payload: SessionPayload;
+  /** The session's toJSON(). */
+  readonly data: SessionData;
+  /** The per-key snapshot of the record as loaded in this request; `undefined` for a new record. */
+  readonly loaded: Map<string, string> | undefined;
+  readonly ttl: MaxAge;
+  readonly options: StoreSetOptions<Ctx>;
+  readonly limits: { readonly storeTimeout: number; readonly storeErrorStatus: number };
+}
+
+export async function writeToStore<Ctx>(write: StoreWrite<Ctx>): Promise<void> {
+  const { store, key, payload, data, loaded, ttl, options, limits } = write;
   if (!loaded || !(store.patch || store.touch)) {
     await callStore('set', () => store.set(key, payload, ttl, options), limits);
     return;
@@ -80,7 +87,7 @@ export async function writeToStore<Ctx>(
     if (payload[meta] !== undefined) patch.set[meta] = payload[meta];
     else patch.unset.push(meta);
   }
-  const unchanged = [...patch.unset, ...Object.keys(patch.set)].every((k) => k.charCodeAt(0) === 95);
+  const unchanged = [...patch.unset, ...Object.keys(patch.set)].every(isBookkeepingKey);
   if (unchanged && store.touch) await callStore('touch', () => store.touch!(key, patch, ttl, options), limits);
   else if (store.patch) await callStore('patch', () => store.patch!(key, patch, ttl, options), limits);
   else await callStore('set', () => store.set(key, payload, ttl, options), limits);

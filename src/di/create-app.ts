@@ -2,7 +2,7 @@ import Koa, { type Middleware } from 'koa';
 import { bodyParser } from '@koa/bodyparser';
 import { container as globalContainer, type DependencyContainer, type InjectionToken, type Provider } from 'tsyringe';
 import { SessionConfigError } from '../core/errors';
-import { didYouMean } from '../core/option-names';
+import { checkOptionNames, fail } from '../core/option-checks';
 import { createSession } from '../koa/middleware';
 import { installLifecycle } from './app-lifecycle';
 import { errorMapper, type ErrorMapper } from './error-mapper';
@@ -90,7 +90,7 @@ const OPTION_NAMES = new Set([
   'globalPrefix',
   'errorMapper',
   'shutdownTimeout',
-]);
+] satisfies (keyof CreateAppOptions)[]);
 
 interface Plan {
   options: CreateAppOptions;
@@ -108,15 +108,11 @@ function prepare(options: CreateAppOptions): Plan {
       'Call `createApp({ keys, imports, controllers })`.',
     );
   }
-  for (const name of Object.keys(options)) {
-    if (!OPTION_NAMES.has(name)) {
-      throw new SessionConfigError(
-        name,
-        'is not an option of createApp()',
-        `${didYouMean(name, OPTION_NAMES)}Check the spelling; the options are ${[...OPTION_NAMES].join(', ')}.`,
-      );
-    }
-  }
+  checkOptionNames(options, OPTION_NAMES, {
+    fail,
+    problem: 'is not an option of createApp()',
+    fix: (known) => `Check the spelling; the options are ${known.join(', ')}.`,
+  });
   const imports = options.imports ?? [];
   for (const module of imports as unknown[]) {
     const candidate = module as Partial<AppModule> | null;

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Context, Middleware } from 'koa';
-import { RequestValidationError, SessionError, SessionValidationError, type SessionFieldError } from '../core/errors';
+import { SessionError, SessionValidationError, type SessionFieldError } from '../core/errors';
+import { RequestValidationError } from './request-validation-error';
 
 /** The JSON body of an error response from an app built by createApp. */
 export interface ErrorBody {

@@ -6,7 +6,8 @@
  */
 import type { Context } from 'koa';
 import { getMetadataStorage } from 'class-validator';
-import { RequestValidationError, SessionConfigError, type SessionFieldError } from '../core/errors';
+import { SessionConfigError, type SessionFieldError } from '../core/errors';
+import { RequestValidationError } from './request-validation-error';
 import { contextFlash } from '../koa/middleware';
 import {
   addSecretField,

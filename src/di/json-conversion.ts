@@ -10,6 +10,7 @@
  * directions against class-transformer with generated data.
  */
 import { Exclude } from 'class-transformer';
+import { isObjectPrototypeName, isUnsafeKey } from '../core/keys';
 // class-transformer keeps its metadata in this module-level object and has no public query for it.
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 
@@ -61,7 +62,7 @@ function copyJson(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(copyJson);
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
-    if (key === '__proto__' || key === 'constructor' || Object.hasOwn(Object.prototype, key)) continue;
+    if (isObjectPrototypeName(key)) continue;
     copy[key] = copyJson((value as Record<string, unknown>)[key]);
   }
   return copy;
@@ -75,7 +76,7 @@ export function jsonToInstance<T extends object>(type: new () => T, data: Record
   const instance = new type();
   const proto = (instance.constructor as { prototype?: object } | undefined)?.prototype;
   for (const key of Object.keys(data)) {
-    if (key === '__proto__' || key === 'constructor') continue;
+    if (isUnsafeKey(key)) continue;
     if (proto) {
       // As class-transformer: never overwrite a method or a property without a setter.
       const descriptor = Object.getOwnPropertyDescriptor(proto, key);
@@ -109,7 +110,7 @@ function isJsonPlain(value: unknown, depth: number): boolean {
   }
   if (proto !== Object.prototype) return false;
   for (const key of Object.keys(value)) {
-    if (key === '__proto__' || key === 'constructor') return false;
+    if (isUnsafeKey(key)) return false;
     if (!isJsonPlain((value as Record<string, unknown>)[key], depth + 1)) return false;
   }
   return true;
@@ -123,7 +124,7 @@ function isJsonPlain(value: unknown, depth: number): boolean {
 export function instanceJson(instance: object): Map<string, string> | undefined {
   const map = new Map<string, string>();
   for (const key of Object.keys(instance)) {
-    if (key === '__proto__' || key === 'constructor') continue;
+    if (isUnsafeKey(key)) return undefined; // class-transformer decides what becomes of these
     const value = (instance as Record<string, unknown>)[key];
     if (!isJsonPlain(value, 0)) return undefined;
     const json = JSON.stringify(value) as string | undefined;

@@ -5,8 +5,8 @@
  */
 import type { Context } from 'koa';
 import { SessionStateError, SessionValidationError, type SessionFieldError } from '../core/errors';
-import { FLASH_PREFIX } from '../core/flash';
-import { Session as EngineSession } from '../core/session';
+import { FLASH_PREFIX, isReservedForSchemas, jsonByKey } from '../core/keys';
+import type { Session as EngineSession } from '../core/session';
 import type { SessionData, SessionEvent } from '../core/types';
 import { check, checkSync, readData, toInstance, toJsonByKey, type CompiledSchema } from './validate-session';
 
@@ -33,16 +33,6 @@ interface Change {
   readonly json: Map<string, string>;
 }
 
-/** Keys the engine keeps for itself (flash messages included): never read into or written from a schema instance. */
-function reserved(key: string): boolean {
-  return (
-    key === 'isNew' ||
-    key.charCodeAt(0) === 95 /* _ */ ||
-    key in EngineSession.prototype ||
-    key.startsWith(FLASH_PREFIX)
-  );
-}
-
 /** The session's data without flash messages: they are not the schema's business. */
 function schemaData(data: SessionData): SessionData {
   for (const key of Object.keys(data)) if (key.startsWith(FLASH_PREFIX)) delete data[key];
@@ -50,12 +40,7 @@ function schemaData(data: SessionData): SessionData {
 }
 
 function perKey(data: Record<string, unknown>): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const key of Object.keys(data)) {
-    const json = JSON.stringify(data[key]);
-    if (json !== undefined && !reserved(key)) map.set(key, json);
-  }
-  return map;
+  return jsonByKey(data, (key) => !isReservedForSchemas(key));
 }
 
 function onlyKeys(data: Record<string, unknown>, keys: ReadonlySet<string>): Record<string, unknown> {
@@ -66,7 +51,7 @@ function onlyKeys(data: Record<string, unknown>, keys: ReadonlySet<string>): Rec
 
 function withoutReserved(json: Map<string, string>): Map<string, string> {
   const map = new Map<string, string>();
-  for (const [key, value] of json) if (!reserved(key)) map.set(key, value);
+  for (const [key, value] of json) if (!isReservedForSchemas(key)) map.set(key, value);
   return map;
 }
 
@@ -254,7 +239,7 @@ export class RequestState {
 
   /** Replaces the schema's declared keys with the fresh instance's values; other keys survive. */
   private resetDeclared(session: EngineSession, schema: CompiledSchema, json: Map<string, string>): void {
-    for (const key of schema.declared) if (!reserved(key)) Reflect.deleteProperty(session, key);
+    for (const key of schema.declared) if (!isReservedForSchemas(key)) Reflect.deleteProperty(session, key);
     for (const [key, value] of json) (session as SessionData)[key] = JSON.parse(value) as unknown;
   }
 

@@ -47,7 +47,7 @@ export class SessionConfig {
   constructor(options: SessionModuleOptions = {}) {
     const { keys, ...rest } = options;
     this.keys = keys === undefined ? undefined : Object.freeze(checkKeys('keys', keys));
-    this.options = normalizeOptions<Context>(rest, undefined, ['keys']);
+    this.options = normalizeOptions<Context>(rest, ['keys']);
     this.source = Object.freeze(rest);
   }
 

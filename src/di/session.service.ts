@@ -1,4 +1,4 @@
-import type { Session as EngineSession } from '../core/session';
+import { requireSave, type Session as EngineSession } from '../core/session';
 import type { SessionData } from '../core/types';
 import { destroyAllSessionsOf } from '../koa/destroy-all-sessions';
 import type { Type } from './metadata';
@@ -127,7 +127,6 @@ export class SessionService {
   touch(): void {
     const session = this.scope.require('touch()').session();
     if (!session || (session.isNew && !session.populated)) return;
-    // eslint-disable-next-line no-self-assign -- re-assigning maxAge is the engine's way of forcing the next commit to save
-    session.maxAge = session.maxAge;
+    requireSave(session);
   }
 }

@@ -6,7 +6,8 @@
  */
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validate, type ValidatorOptions } from 'class-validator';
-import { RequestValidationError, SessionConfigError, type SessionFieldError } from '../core/errors';
+import { SessionConfigError, type SessionFieldError } from '../core/errors';
+import { RequestValidationError } from './request-validation-error';
 import { conversionError, conversionFor, convertValue, REFUSED, type Conversion } from './convert-request';
 import { getPropertyType } from './metadata';
 import { safeJsonCopy, toFieldError } from './validate-session';

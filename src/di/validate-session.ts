@@ -13,6 +13,7 @@ import {
   type ValidatorOptions,
 } from 'class-validator';
 import { SessionConfigError, type SessionFieldError } from '../core/errors';
+import { isUnsafeKey, jsonByKey, UNSAFE_KEY_IN_JSON } from '../core/keys';
 import { Session as EngineSession } from '../core/session';
 import { instanceJson, isPlainSchema, jsonToInstance } from './json-conversion';
 import { getSchemaOptions, type Type } from './metadata';
@@ -85,8 +86,6 @@ const NOT_A_SCHEMA = new Set<unknown>([
   Map,
   Set,
 ]);
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-const UNSAFE_KEY_IN_JSON = /"(?:__proto__|constructor|prototype)":/;
 
 /**
  * Turns a parameter type or an explicit class into a schema; `undefined` means untyped.
@@ -204,7 +203,7 @@ export function safeJsonCopy(value: unknown): unknown {
   // A reviver costs a call per value: run it only when an unsafe key can be there. JSON.stringify
   // never escapes letters or `_`, so such a key always appears in the text as `"name":`.
   if (!UNSAFE_KEY_IN_JSON.test(json)) return JSON.parse(json) as unknown;
-  return JSON.parse(json, (key, item: unknown) => (UNSAFE_KEYS.has(key) ? undefined : item)) as unknown;
+  return JSON.parse(json, (key, item: unknown) => (isUnsafeKey(key) ? undefined : item)) as unknown;
 }
 
 /** {@link safeJsonCopy} of stored session data. */
@@ -233,13 +232,7 @@ export function toPlain(instance: object): Record<string, unknown> {
 export function toJsonByKey(schema: CompiledSchema, instance: object): Map<string, string> {
   const fast = schema.plain ? instanceJson(instance) : undefined;
   if (fast) return fast;
-  const plain = toPlain(instance);
-  const map = new Map<string, string>();
-  for (const key of Object.keys(plain)) {
-    const json = JSON.stringify(plain[key]) as string | undefined;
-    if (json !== undefined) map.set(key, json);
-  }
-  return map;
+  return jsonByKey(toPlain(instance));
 }
 
 /** Validates an instance against its schema; an empty list means valid. */

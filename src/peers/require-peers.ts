@@ -19,8 +19,6 @@ export function requirePeers(entry: string, names: readonly string[]): void {
     `koa-typed-session: '${entry}' needs ${missing.length === 1 ? 'the package' : 'the packages'} ${list}, ` +
       `which ${missing.length === 1 ? 'is' : 'are'} not installed (optional peer dependencies). ` +
       `Install ${missing.length === 1 ? 'it' : 'them'}: npm install ${missing.join(' ')}`,
-    'ERR_SESSION_PEER_MISSING',
-    500,
-    false,
+    { code: 'ERR_SESSION_PEER_MISSING', status: 500, expose: false },
   );
 }

@@ -1,7 +1,6 @@
-import { SessionConfigError } from '../core/errors';
-import { didYouMean } from '../core/option-names';
+import { checkOptionNames, failFor, type Fail } from '../core/option-checks';
 import type { MaxAge, SessionPatch, SessionPayload, SessionStore } from '../core/types';
-import { userIdOf } from './user-id';
+import { requireUserField, userIdOf } from './user-id';
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -15,12 +14,10 @@ export interface MemoryStoreOptions {
   userField?: string;
 }
 
-const OPTION_NAMES = ['maxEntries', 'sessionTtl', 'now', 'userField'];
+const OPTION_NAMES: ReadonlySet<string> = new Set(['maxEntries', 'sessionTtl', 'now', 'userField']);
 
 /** `koa-typed-session: option \`<option>\` of MemoryStore <problem>. <fix>`, in the library's error hierarchy. */
-function configError(option: string, problem: string, fix: string): never {
-  throw new SessionConfigError(option, `of MemoryStore ${problem}`, fix);
-}
+const configError: Fail = failFor({ problemPrefix: 'of MemoryStore ' });
 
 /** Entries examined for expiry per new session: the incremental sweep (amortised O(1) per write). */
 const SWEEP_STEP = 8;
@@ -68,14 +65,7 @@ export class MemoryStore implements SessionStore {
         'For example `new MemoryStore({ maxEntries: 50_000 })`.',
       );
     }
-    for (const name of Object.keys(options)) {
-      if (!OPTION_NAMES.includes(name))
-        configError(
-          name,
-          'is not a known option',
-          `${didYouMean(name, OPTION_NAMES)}Use one of: ${OPTION_NAMES.join(', ')}.`,
-        );
-    }
+    checkOptionNames(options, OPTION_NAMES, { fail: configError, fix: (known) => `Use one of: ${known.join(', ')}.` });
     this.maxEntries = options.maxEntries ?? 10_000;
     this.sessionTtl = options.sessionTtl ?? 86_400_000;
     this.now = options.now ?? Date.now;
@@ -207,13 +197,7 @@ export class MemoryStore implements SessionStore {
    * @throws SessionConfigError when the store was created without `userField`.
    */
   destroyAllOf(userId: string | number): number {
-    if (this.userField === undefined) {
-      throw new SessionConfigError(
-        'MemoryStore.userField',
-        'is not set, so sessions are not indexed by user',
-        "Create the store with e.g. `new MemoryStore({ userField: 'userId' })`.",
-      );
-    }
+    requireUserField('MemoryStore', this.userField);
     const user = userIdOf(userId);
     const keys = user === undefined ? undefined : this.users.get(user);
     if (!keys) return 0;

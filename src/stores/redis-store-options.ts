@@ -1,6 +1,5 @@
 import { Cluster, Redis, type ClusterNode, type ClusterOptions, type RedisOptions } from 'ioredis';
-import { SessionConfigError } from '../core/errors';
-import { didYouMean } from '../core/option-names';
+import { checkOptionNames, failFor, type Fail } from '../core/option-checks';
 
 /**
  * Options of {@link RedisStore}. Give either `client` (any ioredis client: standalone, Sentinel or
@@ -111,9 +110,21 @@ function boundedClusterRetries(readyTimeout: number): ClusterRetries {
   };
 }
 
-function fail(option: string, problem: string, fix: string): never {
-  throw new SessionConfigError(`RedisStore.${option}`, problem, fix);
-}
+const fail: Fail = failFor({ optionPrefix: 'RedisStore.' });
+
+const OPTION_NAMES: ReadonlySet<string> = new Set([
+  'client',
+  'url',
+  'redis',
+  'cluster',
+  'prefix',
+  'sessionTtl',
+  'userField',
+  'indexPrefix',
+  'readyTimeout',
+  'waitReplicas',
+  'waitTimeout',
+] satisfies (keyof RedisStoreOptions)[]);
 
 function positive(value: unknown, option: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -153,23 +164,7 @@ export function resolveRedisStoreOptions(input: RedisStoreOptions | undefined): 
     );
   }
   const opts: Record<string, unknown> = { ...(input ?? {}) };
-  const known = [
-    'client',
-    'url',
-    'redis',
-    'cluster',
-    'prefix',
-    'sessionTtl',
-    'userField',
-    'indexPrefix',
-    'readyTimeout',
-    'waitReplicas',
-    'waitTimeout',
-  ];
-  for (const name of Object.keys(opts)) {
-    if (!known.includes(name))
-      fail(name, 'is not a known option', `${didYouMean(name, known)}Use one of: ${known.join(', ')}.`);
-  }
+  checkOptionNames(opts, OPTION_NAMES, { fail, fix: (known) => `Use one of: ${known.join(', ')}.` });
   const prefix = optionalString(opts.prefix, 'prefix', 'sess:') ?? '';
   const userField = optionalString(opts.userField, 'userField', 'userId');
   if (userField === '') fail('userField', 'must not be empty', "For example `userField: 'userId'`.");

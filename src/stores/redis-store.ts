@@ -3,9 +3,10 @@ import { EventEmitter } from 'node:events';
 import type { ChainableCommander, Cluster, Redis } from 'ioredis';
 import { safeJsonParse } from '../core/codec';
 import { SessionConfigError } from '../core/errors';
+import { isProtoKey } from '../core/keys';
 import type { MaxAge, SessionPatch, SessionPayload, SessionStore } from '../core/types';
 import { resolveRedisStoreOptions, type RedisStoreOptions } from './redis-store-options';
-import { userIdOf } from './user-id';
+import { requireUserField, userIdOf } from './user-id';
 import { DESTROY_IF_OWNED_SCRIPT, DESTROY_SCRIPT, INDEX_SCRIPT, PATCH_SCRIPT, TAKE_SCRIPT } from './redis-scripts';
 import {
   INDEX_UNLESS_REVOKING_SCRIPT,
@@ -198,7 +199,7 @@ export class RedisStore extends EventEmitter implements SessionStore {
     const taken: Record<string, unknown> = {};
     for (let i = 0; i + 1 < pairs.length; i += 2) {
       const name = pairs[i]!;
-      if (name === '__proto__') continue;
+      if (isProtoKey(name)) continue;
       taken[name] = safeJsonParse(pairs[i + 1]!);
     }
     return taken;
@@ -267,13 +268,7 @@ export class RedisStore extends EventEmitter implements SessionStore {
    * @throws SessionConfigError when the store was created without `userField`.
    */
   async destroyAllOf(userId: string | number): Promise<number> {
-    if (this.userField === undefined) {
-      throw new SessionConfigError(
-        'RedisStore.userField',
-        'is not set, so sessions are not indexed by user',
-        "Create the store with e.g. `new RedisStore({ userField: 'userId' })`.",
-      );
-    }
+    requireUserField('RedisStore', this.userField);
     const user = userIdOf(userId);
     if (user === undefined)
       throw new TypeError(

@@ -1,3 +1,19 @@
+import { SessionConfigError } from '../core/errors';
+
+/**
+ * The check at the start of a store's `destroyAllOf`: the store indexes sessions by user only
+ * when it was created with `userField`.
+ * @throws SessionConfigError when `userField` is not set.
+ */
+export function requireUserField(store: 'MemoryStore' | 'RedisStore', userField: string | undefined): void {
+  if (userField !== undefined) return;
+  throw new SessionConfigError(
+    `${store}.userField`,
+    'is not set, so sessions are not indexed by user',
+    `Create the store with e.g. \`new ${store}({ userField: 'userId' })\`.`,
+  );
+}
+
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /**

@@ -19,10 +19,28 @@ export function setCookies(res: { headers: Record<string, unknown> }): string[] 
   return Array.isArray(header) ? (header as string[]) : header ? [String(header)] : [];
 }
 
+/** The `name=value` pair of one Set-Cookie header (its attributes dropped). */
+export function cookiePair(setCookie: string): [name: string, value: string] {
+  const first = setCookie.split(';')[0]!;
+  const eq = first.indexOf('=');
+  return [first.slice(0, eq), first.slice(eq + 1)];
+}
+
+/** The response's cookies by name (the last Set-Cookie of a name wins). */
+export function cookiePairs(res: { headers: Record<string, unknown> }): Record<string, string> {
+  return Object.fromEntries(setCookies(res).map(cookiePair));
+}
+
+/** The value of cookie `name` in a response's Set-Cookie headers (the first one of that name). */
+export function cookieValue(res: { headers: Record<string, unknown> }, name = 'koa.sess'): string | undefined {
+  const found = setCookies(res).find((c) => c.startsWith(`${name}=`));
+  return found === undefined ? undefined : cookiePair(found)[1];
+}
+
 /** A Cookie request header from a response's Set-Cookie headers (name=value pairs only). */
 export function cookieHeader(res: { headers: Record<string, unknown> }): string {
   return setCookies(res)
-    .map((c) => c.split(';')[0])
+    .map((c) => cookiePair(c).join('='))
     .join('; ');
 }
 

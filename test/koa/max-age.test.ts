@@ -1,9 +1,9 @@
 /** koa-session cookie.test #29-#34 and `maxAge: 'session'` in cookie mode. */
-import { cookieHeader, createTestApp, freezeTime, request, setCookies, sleep } from './support/http';
+import { cookieHeader, cookieValue, createTestApp, freezeTime, request, setCookies, sleep } from './support/http';
 import type Koa from 'koa';
 
 function payloadOf(res: { headers: Record<string, unknown> }): Record<string, unknown> {
-  const value = setCookies(res)[0]!.split(';')[0]!.slice('koa.sess='.length);
+  const value = cookieValue(res)!;
   return JSON.parse(Buffer.from(value, 'base64').toString()) as Record<string, unknown>;
 }
 

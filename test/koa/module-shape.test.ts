@@ -1,5 +1,5 @@
 /**
- * The published module shape, from the built dist/ (`npm test` builds it first, via `pretest`):
+ * The published module shape, from the built dist/ (jest's global setup builds it first):
  * CommonJS `require` is itself callable (as koa-session 6 was), ESM `import` has the same names.
  */
 import { execFileSync } from 'node:child_process';
@@ -31,16 +31,14 @@ const probe = `
   }));`;
 
 describe('module shape', () => {
-  beforeAll(async () => {
-    // Another test may be rebuilding dist/ right now (the build starts by deleting it): wait a while.
+  beforeAll(() => {
+    // Jest's global setup (test/helpers/build-dist.cjs) has built dist/ before any test started.
     const parts = ['index.cjs', 'index.mjs', join('lib', 'index.js'), join('types', 'index.d.ts')].map((p) =>
       join(root, 'dist', p),
     );
-    for (let waited = 0; !parts.every((p) => existsSync(p)); waited += 500) {
-      if (waited >= 60_000) throw new Error('dist/ is missing: run `npm run build` (npm test does it in pretest)');
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  }, 70_000);
+    const missing = parts.filter((p) => !existsSync(p));
+    if (missing.length > 0) throw new Error(`dist/ is incomplete (${missing.join(', ')}): run \`npm run build\``);
+  });
 
   it('named session, createSession and the default export are the same factory', () => {
     expect(session).toBe(createSession);

@@ -1,7 +1,8 @@
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
+import { cookieHeader } from '../helpers/app';
 import { uniquePrefix, useRedis } from '../helpers/redis';
 
 const root = join(__dirname, '..', '..');
@@ -59,16 +60,8 @@ describe('several servers, one session: two app processes sharing one Redis', ()
   let second: AppProcess | undefined;
 
   beforeAll(async () => {
-    // The pretest script builds dist/; build it here only when it is missing (or predates RedisStore).
-    if (!distIsUsable()) {
-      try {
-        execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'pipe' });
-      } catch (err) {
-        throw new Error(
-          `building dist/ failed (run \`npm run build\`): ${String((err as { stdout?: unknown }).stdout)}`,
-        );
-      }
-    }
+    // Jest's global setup (test/helpers/build-dist.cjs) has built dist/ before any test started.
+    if (!distIsUsable()) throw new Error('dist/ is missing or predates RedisStore: run `npm run build`');
     redis = await useRedis();
     const env = { REDIS_URL: redis.url, KTS_PREFIX: uniquePrefix('several-servers') };
     [first, second] = await Promise.all([startApp('first', env), startApp('second', env)]);
@@ -81,7 +74,7 @@ describe('several servers, one session: two app processes sharing one Redis', ()
 
   it('a login on the first server is seen on the second; a logout on the second is seen on the first', async () => {
     const login = await request(first!.url).get('/login?user=ann').expect(200);
-    const cookie = (login.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
+    const cookie = cookieHeader(login);
     const seen = await request(second!.url).get('/whoami').set('Cookie', cookie).expect(200);
     expect(seen.body.server).toBe('second');
     expect(seen.body.pid).not.toBe(login.body.pid);
@@ -94,7 +87,7 @@ describe('several servers, one session: two app processes sharing one Redis', ()
 
   it('50 parallel writes spread over both servers all land in the one session', async () => {
     const login = await request(first!.url).get('/login?user=bob').expect(200);
-    const cookie = (login.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
+    const cookie = cookieHeader(login);
     await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
         request((i % 2 ? second : first)!.url)

@@ -7,6 +7,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import Koa from 'koa';
 import { Session, session, type KoaSessionOptions } from 'koa-typed-session';
+import { cookiePair } from '../helpers/app';
 
 /** One cookie of a Cookie header: name and raw value. */
 export type Pair = [name: string, value: string];
@@ -121,11 +122,7 @@ export class FuzzTarget {
   async issue(data: Record<string, unknown>): Promise<Pair[]> {
     const outcome = await this.send('', 'read', JSON.stringify(data));
     if (outcome.status !== 200) throw new Error(`issue failed with ${outcome.status}`);
-    return outcome.setCookie.map((c) => {
-      const first = c.split(';')[0]!;
-      const eq = first.indexOf('=');
-      return [first.slice(0, eq), first.slice(eq + 1)] as Pair;
-    });
+    return outcome.setCookie.map((c) => cookiePair(c) as Pair);
   }
 }
 

@@ -25,13 +25,7 @@ export function recordEvents(app: Koa): Array<{ name: string; reason: string | u
 /** Lets setImmediate-emitted events arrive. */
 export const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** The value of cookie `name` in a response's Set-Cookie headers. */
-export function cookieValue(res: { headers: Record<string, unknown> }, name: string): string | undefined {
-  const header = res.headers['set-cookie'];
-  const list = Array.isArray(header) ? (header as string[]) : header ? [String(header)] : [];
-  const found = list.find((c) => c.startsWith(`${name}=`));
-  return found?.slice(name.length + 1).split(';')[0];
-}
+export { cookieValue } from '../helpers/app';
 
 /** A controllable clock: replaces Date.now for the duration of a test (restore in afterEach). */
 export function fakeClock(start = Date.UTC(2030, 0, 1)): { advance(ms: number): void; restore(): void } {

@@ -2,7 +2,7 @@ import type Koa from 'koa';
 import { createHmac } from 'node:crypto';
 import { type SessionEvent } from 'koa-typed-session';
 
-export { createTestApp, cookieHeader, setCookies, request, KEYS } from '../../helpers/app';
+export { createTestApp, cookieHeader, cookiePairs, cookieValue, setCookies, request, KEYS } from '../../helpers/app';
 
 /** Resolves with the payload of the next `name` event on the app. */
 export function nextEvent(app: Koa, name: string): Promise<SessionEvent> {

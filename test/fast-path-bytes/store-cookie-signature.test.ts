@@ -6,7 +6,7 @@
 import Koa from 'koa';
 import Keygrip from 'keygrip';
 import { MemoryStore, session } from 'koa-typed-session';
-import { request, setCookies } from '../helpers/app';
+import { cookiePairs, request, setCookies } from '../helpers/app';
 
 const NEW = 'newest-key';
 const OLD = 'older-key';
@@ -23,9 +23,7 @@ function app(keys: string[], store: MemoryStore): Koa {
   return koa;
 }
 
-function cookies(res: { headers: Record<string, unknown> }): Record<string, string> {
-  return Object.fromEntries(setCookies(res).map((line) => line.split(';')[0]!.split('=') as [string, string]));
-}
+const cookies = cookiePairs;
 
 describe('store mode: the id cookie written back carries the newest key signature', () => {
   it('re-writes the verified signature unchanged, which is the HMAC of the newest key', async () => {
