@@ -8,7 +8,7 @@ import { Cluster } from 'ioredis';
 import { RedisStore } from 'koa-typed-session/redis';
 import { uniquePrefix } from '../helpers/redis';
 import { startCluster, Topology, until, type ClusterTopology, type Node } from '../helpers/redis-topology';
-import { chaosApp, recovered, recoveryMs, report, startLoad, verify } from './load';
+import { chaosApp, expectNothingLost, recovered, startLoad } from './load';
 
 jest.setTimeout(60_000);
 
@@ -54,19 +54,7 @@ describe('chaos: Cluster failover under load', () => {
       cluster.nodes.filter((n) => n.running()).map((n) => ({ host: '127.0.0.1', port: n.port })),
     );
     try {
-      const { lostWrites, lostLogouts, examples } = await verify(run, (k) => reader.get(k), prefix);
-      report({
-        scenario: name,
-        requests: run.requests,
-        failed: run.failed,
-        lostWrites,
-        lostLogouts,
-        recoveryMs: recoveryMs(run, faultAt),
-        durationMs: Date.now() - start,
-      });
-      expect(examples).toEqual([]);
-      expect({ lostWrites, lostLogouts }).toEqual({ lostWrites: 0, lostLogouts: 0 });
-      expect(run.requests - run.failed).toBeGreaterThan(100);
+      await expectNothingLost(name, run, (k) => reader.get(k), { prefix, faultAt, start });
     } finally {
       reader.disconnect();
     }

@@ -200,3 +200,28 @@ export function recoveryMs(run: LoadRun, faultAt: number): number {
   const after = run.failures.filter((t) => t >= faultAt);
   return after.length === 0 ? 0 : Math.max(...after) - faultAt;
 }
+
+/**
+ * Checks a finished run against the authoritative data (`read`): reports its figures, then asserts
+ * that no acknowledged write or logout was lost and that the load did real work.
+ */
+export async function expectNothingLost(
+  scenario: string,
+  run: LoadRun,
+  read: (key: string) => Promise<string | null>,
+  { prefix, faultAt, start }: { prefix: string; faultAt: number; start: number },
+): Promise<void> {
+  const { lostWrites, lostLogouts, examples } = await verify(run, read, prefix);
+  report({
+    scenario,
+    requests: run.requests,
+    failed: run.failed,
+    lostWrites,
+    lostLogouts,
+    recoveryMs: recoveryMs(run, faultAt),
+    durationMs: Date.now() - start,
+  });
+  expect(examples).toEqual([]);
+  expect({ lostWrites, lostLogouts }).toEqual({ lostWrites: 0, lostLogouts: 0 });
+  expect(run.requests - run.failed).toBeGreaterThan(100);
+}
