@@ -10,6 +10,8 @@ class UserSession {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let late: Promise<unknown> | undefined;
+/** Opened by the test once the response arrived: the scheduled work then runs after the request. */
+let releaseLate: () => void = () => undefined;
 
 @injectable()
 class WhoService {
@@ -44,8 +46,10 @@ class ScopeController {
 
   @Get('/later')
   later() {
-    // A timer inherits the request's async context, but runs after the request is over.
-    late = sleep(20).then(() => this.sessions.get(UserSession));
+    // Scheduled work inherits the request's async context, but runs after the request is over.
+    const afterResponse = new Promise<void>((resolve) => (releaseLate = resolve));
+    late = afterResponse.then(() => sleep(1)).then(() => this.sessions.get(UserSession));
+    late.catch(() => undefined); // handled below, once the test has the response
     return 'scheduled';
   }
 }
@@ -86,6 +90,7 @@ describe('SessionService: per-request scope', () => {
   it('throws a clear SessionStateError when used after its request finished', async () => {
     late = undefined;
     await request(build().callback()).get('/later').expect(200, 'scheduled');
+    releaseLate();
     await expect(late).rejects.toThrow(/used after its request had finished/);
   });
 
