@@ -156,12 +156,12 @@ export class RequestState {
       if (schema.onInvalid === 'reject') throw new SessionValidationError(schema.name, errors);
       this.emitInvalid(schema, data, errors);
       instance = new schema.type();
-      base = withoutReserved(toJsonByKey(schema, instance));
+      base = withoutReserved(toJsonByKey(instance));
       this.resetDeclared(session, schema, base);
     } else {
       base = perKey(data);
     }
-    const binding: Binding = { schema, instance, base, synced: toJsonByKey(schema, instance) };
+    const binding: Binding = { schema, instance, base, synced: toJsonByKey(instance) };
     this.bound.push(binding);
     if (!schema.sync) this.allSync = false;
     return binding;
@@ -170,7 +170,7 @@ export class RequestState {
   private changes(): Change[] {
     const changed: Change[] = [];
     for (const binding of this.bound) {
-      const json = toJsonByKey(binding.schema, binding.instance);
+      const json = toJsonByKey(binding.instance);
       if (!sameJson(json, binding.synced)) changed.push({ binding, json });
     }
     return changed;
@@ -211,7 +211,7 @@ export class RequestState {
     const session = this.session();
     for (const { binding, json } of changed) {
       // Validation with `whitelist` strips properties: only then is the instance read again.
-      const all = binding.schema.validator.whitelist ? toJsonByKey(binding.schema, binding.instance) : json;
+      const all = binding.schema.validator.whitelist ? toJsonByKey(binding.instance) : json;
       const next = withoutReserved(all);
       if (session) {
         for (const [key, value] of next)
@@ -228,7 +228,7 @@ export class RequestState {
     for (const binding of this.bound) {
       resetInPlace(binding.instance, binding.schema.type);
       binding.base = new Map();
-      binding.synced = toJsonByKey(binding.schema, binding.instance);
+      binding.synced = toJsonByKey(binding.instance);
     }
   }
 
