@@ -6,6 +6,7 @@
 import type { Context } from 'koa';
 import { SessionStateError, SessionValidationError, type SessionFieldError } from '../core/errors';
 import { FLASH_PREFIX, isReservedForSchemas, jsonByKey } from '../core/keys';
+import { andThen } from '../core/maybe-promise';
 import type { Session as EngineSession } from '../core/session';
 import type { SessionData, SessionEvent } from '../core/types';
 import { check, checkSync, readData, toInstance, toJsonByKey, type CompiledSchema } from './validate-session';
@@ -107,9 +108,12 @@ export class RequestState {
     let load = this.loads.get(schema.type);
     if (!load) {
       if (schema.sync && this.allSync && this.loads.size === 0) {
-        this.flushSync(); // edits made through another schema's instance become visible first
-        const read = this.read(schema);
-        return this.bind(schema, read, read.validate ? checkSync(schema, read.instance) : []).instance as T;
+        // flush() is synchronous here (every bound schema is): so is this whole load.
+        // Edits made through another schema's instance become visible first.
+        return andThen(this.flush(), () => {
+          const read = this.read(schema);
+          return this.bind(schema, read, read.validate ? checkSync(schema, read.instance) : []).instance as T;
+        });
       }
       load = this.load(schema);
       this.loads.set(schema.type, load);
@@ -156,12 +160,12 @@ export class RequestState {
       if (schema.onInvalid === 'reject') throw new SessionValidationError(schema.name, errors);
       this.emitInvalid(schema, data, errors);
       instance = new schema.type();
-      base = withoutReserved(toJsonByKey(schema, instance));
+      base = withoutReserved(toJsonByKey(instance));
       this.resetDeclared(session, schema, base);
     } else {
       base = perKey(data);
     }
-    const binding: Binding = { schema, instance, base, synced: toJsonByKey(schema, instance) };
+    const binding: Binding = { schema, instance, base, synced: toJsonByKey(instance) };
     this.bound.push(binding);
     if (!schema.sync) this.allSync = false;
     return binding;
@@ -170,7 +174,7 @@ export class RequestState {
   private changes(): Change[] {
     const changed: Change[] = [];
     for (const binding of this.bound) {
-      const json = toJsonByKey(binding.schema, binding.instance);
+      const json = toJsonByKey(binding.instance);
       if (!sameJson(json, binding.synced)) changed.push({ binding, json });
     }
     return changed;
@@ -183,35 +187,26 @@ export class RequestState {
    * @throws SessionValidationError listing the invalid fields.
    */
   flush(): void | Promise<void> {
-    if (this.allSync) return this.flushSync();
-    return this.flushAsync();
-  }
-
-  private flushSync(): void {
     const changed = this.changes();
     if (changed.length === 0) return;
-    for (const { binding } of changed) {
-      const errors = checkSync(binding.schema, binding.instance);
-      if (errors.length > 0) throw new SessionValidationError(binding.schema.name, errors, binding.schema.saveStatus);
-    }
-    this.write(changed);
-  }
-
-  private async flushAsync(): Promise<void> {
-    const changed = this.changes();
-    if (changed.length === 0) return;
-    for (const { binding } of changed) {
-      const errors = await check(binding.schema, binding.instance);
-      if (errors.length > 0) throw new SessionValidationError(binding.schema.name, errors, binding.schema.saveStatus);
-    }
-    this.write(changed);
+    const sync = this.allSync;
+    // Validates the changed instances one after the other, then writes them all.
+    const verify = (i: number): void | Promise<void> => {
+      if (i === changed.length) return this.write(changed);
+      const { schema, instance } = changed[i]!.binding;
+      return andThen(sync ? checkSync(schema, instance) : check(schema, instance), (errors) => {
+        if (errors.length > 0) throw new SessionValidationError(schema.name, errors, schema.saveStatus);
+        return verify(i + 1);
+      });
+    };
+    return verify(0);
   }
 
   private write(changed: Change[]): void {
     const session = this.session();
     for (const { binding, json } of changed) {
       // Validation with `whitelist` strips properties: only then is the instance read again.
-      const all = binding.schema.validator.whitelist ? toJsonByKey(binding.schema, binding.instance) : json;
+      const all = binding.schema.validator.whitelist ? toJsonByKey(binding.instance) : json;
       const next = withoutReserved(all);
       if (session) {
         for (const [key, value] of next)
@@ -228,7 +223,7 @@ export class RequestState {
     for (const binding of this.bound) {
       resetInPlace(binding.instance, binding.schema.type);
       binding.base = new Map();
-      binding.synced = toJsonByKey(binding.schema, binding.instance);
+      binding.synced = toJsonByKey(binding.instance);
     }
   }
 
