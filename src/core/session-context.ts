@@ -42,7 +42,7 @@ export class SessionContext<Ctx> implements SessionHost, LoadingRequest<Ctx> {
   private pendingCommits = 0;
   /** The cookie was opened by an older `encrypt` key: it is re-sealed on this request's commit. */
   private sealedByOldKey = false;
-  /** This request's session lifetime: the one place it lives (`ctx.sessionOptions.maxAge` reads and writes it). */
+  /** This request's session lifetime: the one place it lives (`ctx.sessionOptions.maxAge` is an accessor of it). */
   private currentMaxAge: MaxAge | undefined;
   /** `ctx.sessionOptions`, made on first read. */
   private optionsView: Record<string, unknown> | undefined;
@@ -62,19 +62,26 @@ export class SessionContext<Ctx> implements SessionHost, LoadingRequest<Ctx> {
     return this.keys.current;
   }
 
-  /** This request's session lifetime (also `ctx.sessionOptions.maxAge`). */
+  /**
+   * This request's session lifetime. Once `ctx.sessionOptions` exists it is read there, as in
+   * koa-session: its `maxAge` accessor reads {@link currentMaxAge}, unless a handler deleted or
+   * redefined that property (then the view's own value is the lifetime, as in koa-session).
+   */
   get maxAge(): MaxAge | undefined {
-    return this.currentMaxAge;
+    const view = this.optionsView;
+    return view ? (view.maxAge as MaxAge | undefined) : this.currentMaxAge;
   }
 
-  /** Changes this request's session lifetime. */
+  /** Changes this request's session lifetime (through `ctx.sessionOptions` once that exists). */
   set maxAge(value: MaxAge | undefined) {
-    this.currentMaxAge = value;
+    const view = this.optionsView;
+    if (view) view.maxAge = value;
+    else this.currentMaxAge = value;
   }
 
   /** The lifetime a loaded payload carries (`_maxAge`, or `'session'` for `_session`). */
   adoptMaxAge(value: MaxAge | undefined): void {
-    this.currentMaxAge = value;
+    this.maxAge = value;
   }
 
   /**
