@@ -183,11 +183,16 @@ export class SessionContext<Ctx> implements SessionHost, LoadingRequest<Ctx> {
   }
 
   /** Loads the session before the handler runs (store mode, or cookie mode with `valid`). */
-  async load(): Promise<void> {
-    if (this.session !== undefined && !this.preloaded) return;
+  load(): Promise<void> {
+    if (this.session !== undefined && !this.preloaded) return SETTLED;
     this.preloaded = false;
-    if (this.store) await loadFromStore(this);
-    else await loadFromCookie(this);
+    // The loader's own promise, not one more async frame around it (store mode's hot path).
+    return this.store ? loadFromStore(this) : this.loadCookieEagerly();
+  }
+
+  /** Cookie mode with `valid`: the load awaits the hook; a decoder's throw becomes a rejection. */
+  private async loadCookieEagerly(): Promise<void> {
+    await loadFromCookie(this);
   }
 
   // ---- LoadingRequest: the state changes loading asks for ----
