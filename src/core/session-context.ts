@@ -1,11 +1,14 @@
-import { checkCookieSize } from './cookie-writer';
-import { SessionRevokedError } from './errors';
-import { ONE_DAY } from './options';
+import { ChangeTracker } from './change-tracker';
+import { checkCookieSize, cookieAttributes } from './cookie-writer';
+import { SessionConfigError, SessionRevokedError, SessionStateError } from './errors';
+import { COOKIE_NAME } from './option-checks';
+import { ONE_DAY, type NormalizedOptions } from './options';
 import { encodePayload } from './payload';
-import type { CommitOptions, Session } from './session';
-import { SessionLoader } from './session-loader';
-import { destroyAllOf, writeToStore } from './store-call';
-import type { MaxAge, SaveReason, SessionData, SessionPayload } from './types';
+import { Session, type CommitOptions, type SessionHost } from './session';
+import { loadFromCookie, loadFromStore, newKey, type LoadingRequest, type RequestPort } from './session-loader';
+import { callStore, destroyAllOf, isThenable, writeToStore, type StoreOperation } from './store-call';
+import { StoreKeys } from './store-keys';
+import type { CookieAttributes, MaxAge, SaveReason, SessionData, SessionPayload, SessionStore } from './types';
 
 export type { RequestPort } from './session-loader';
 
@@ -13,10 +16,221 @@ const NO_OPTIONS: CommitOptions = {};
 const SETTLED = Promise.resolve();
 
 /**
- * One request's session lifecycle: {@link SessionLoader} loads and hands out `ctx.session`; this
- * class decides whether and why to save, and commits to the cookie and/or the store.
+ * One request's session lifecycle, and the only owner of its state: `ctx.session` itself, this
+ * request's lifetime (`maxAge`, in one place) and view of the options (`ctx.sessionOptions`), and
+ * the commit queue. Its collaborators own their own state: {@link StoreKeys} (the store-key
+ * lifecycle) and {@link ChangeTracker} (what changed since the load or the last save). Loading
+ * (the cookie, the store, the checks and their events) is done by session-loader.ts, which asks
+ * this class for each state change through {@link LoadingRequest}'s methods. This class decides
+ * whether and why to save, and commits to the cookie and/or the store.
  */
-export class SessionContext<Ctx> extends SessionLoader<Ctx> {
+export class SessionContext<Ctx> implements SessionHost, LoadingRequest<Ctx> {
+  readonly store: SessionStore<Ctx> | undefined;
+  /** What changed since the session was loaded or last saved. */
+  readonly changes = new ChangeTracker();
+  /** The store-key lifecycle (store mode). */
+  readonly keys = new StoreKeys();
+  /** `undefined`: not loaded yet; `null`: removed by `ctx.session = null`. */
+  private session: Session | null | undefined;
+  private created: number | undefined;
+  /** Set when the store failed and `onStoreError: 'continue'`: the session is never saved. */
+  private unsaved = false;
+  private preloaded = false;
+  /** The last commit queued: commits are serialised (see {@link commit}). */
+  private commitQueue: Promise<void> | undefined;
+  /** Commits queued and not settled yet: while there are none, the auto-commit runs inline. */
+  private pendingCommits = 0;
+  /** The cookie was opened by an older `encrypt` key: it is re-sealed on this request's commit. */
+  private sealedByOldKey = false;
+  /** This request's session lifetime: the one place it lives (`ctx.sessionOptions.maxAge` is an accessor of it). */
+  private currentMaxAge: MaxAge | undefined;
+  /** `ctx.sessionOptions`, made on first read. */
+  private optionsView: Record<string, unknown> | undefined;
+
+  constructor(
+    readonly port: RequestPort<Ctx>,
+    readonly opts: NormalizedOptions<Ctx>,
+  ) {
+    this.store = opts.ContextStore ? new opts.ContextStore(port.ctx) : opts.store;
+    this.currentMaxAge = opts.maxAge;
+  }
+
+  // ---- SessionHost ----
+
+  /** The current store key (store mode). */
+  get externalKey(): string | undefined {
+    return this.keys.current;
+  }
+
+  /**
+   * This request's session lifetime. Once `ctx.sessionOptions` exists it is read there, as in
+   * koa-session: its `maxAge` accessor reads {@link currentMaxAge}, unless a handler deleted or
+   * redefined that property (then the view's own value is the lifetime, as in koa-session).
+   */
+  get maxAge(): MaxAge | undefined {
+    const view = this.optionsView;
+    return view ? (view.maxAge as MaxAge | undefined) : this.currentMaxAge;
+  }
+
+  /** Changes this request's session lifetime (through `ctx.sessionOptions` once that exists). */
+  set maxAge(value: MaxAge | undefined) {
+    const view = this.optionsView;
+    if (view) view.maxAge = value;
+    else this.currentMaxAge = value;
+  }
+
+  /** The lifetime a loaded payload carries (`_maxAge`, or `'session'` for `_session`). */
+  adoptMaxAge(value: MaxAge | undefined): void {
+    this.maxAge = value;
+  }
+
+  /**
+   * `ctx.sessionOptions`: a per-request copy of the options; changes apply to this request only.
+   * Its `maxAge` reads and writes this request's lifetime.
+   */
+  get sessionOptions(): Record<string, unknown> {
+    if (this.optionsView) return this.optionsView;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the view's accessors close over the coordinator
+    const self = this;
+    return (this.optionsView = {
+      ...this.opts.view,
+      get maxAge(): MaxAge | undefined {
+        return self.currentMaxAge;
+      },
+      set maxAge(value: MaxAge | undefined) {
+        self.currentMaxAge = value;
+      },
+    });
+  }
+
+  // As koa-session, which keeps a per-request copy of its options and reads it when loading and
+  // committing: once `ctx.sessionOptions` was read, its `key`, `signed`, `rolling` and `renew` (and
+  // the cookie attributes, see cookieAttributes) are this request's. Until then, no copy exists
+  // and the frozen options are read directly.
+
+  /** This request's cookie name. @throws SessionConfigError when `ctx.sessionOptions.key` is not a cookie name. */
+  get key(): string {
+    const view = this.optionsView;
+    return view ? requestKey(view.key) : this.opts.key;
+  }
+
+  /** A boolean option as this request sees it (`ctx.sessionOptions[name]`, truthy as koa-session). */
+  private flag(name: 'signed' | 'rolling' | 'renew'): boolean {
+    const view = this.optionsView;
+    return view ? Boolean(view[name]) : this.opts[name];
+  }
+
+  /** Whether this request's cookie is signed (`ctx.sessionOptions.signed`). */
+  get signed(): boolean {
+    return this.flag('signed');
+  }
+
+  /** Whether this request re-saves an unchanged session (`ctx.sessionOptions.rolling`). */
+  get rolling(): boolean {
+    return this.flag('rolling');
+  }
+
+  /** Whether this request renews a session past half its maxAge (`ctx.sessionOptions.renew`). */
+  private get renew(): boolean {
+    return this.flag('renew');
+  }
+
+  /** Whether the middleware must load before the handler runs (a store, or an async-capable `valid`). */
+  get loadsEagerly(): boolean {
+    return this.store !== undefined || this.opts.valid !== undefined;
+  }
+
+  // ---- ctx.session ----
+
+  /** `ctx.session`: the session (loaded from the cookie on first use), or `null` once set to null. */
+  get(): Session | null {
+    if (this.session !== undefined) return this.session;
+    if (this.store) {
+      // Read before the middleware ran: koa-session hands out an empty session that the
+      // middleware's load then replaces.
+      this.preloaded = true;
+      return (this.session = new Session(this));
+    }
+    const loaded = loadFromCookie(this);
+    if (isThenable(loaded)) {
+      throw new SessionStateError(
+        'the `valid` hook returned a promise while ctx.session was read before the session middleware ran. ' +
+          'Mount the session middleware first, or make `valid` synchronous.',
+      );
+    }
+    return loaded;
+  }
+
+  /** `ctx.session = value`: `null` destroys the session; an object replaces its data. */
+  set(value: unknown): void {
+    if (value === null) {
+      this.session = null;
+      return;
+    }
+    if (typeof value !== 'object' || value === undefined) {
+      throw new SessionStateError(
+        `ctx.session can only be set as null or an object, got ${typeof value}. ` +
+          'Assign `null` to end the session, or an object to replace its data.',
+      );
+    }
+    const rotated = this.session === null && this.store !== undefined && this.keys.persisted !== undefined;
+    // koa-session would save the new data under the old id (a fixation risk): take a new one.
+    if (this.session === null && this.store) this.keys.retire();
+    this.session = new Session(this, value as SessionPayload);
+    // The old record is destroyed at commit: the data must be written under the new id even when
+    // it equals what was loaded (else the session would silently end).
+    if (rotated) this.session._requireSave = true;
+  }
+
+  /** Loads the session before the handler runs (store mode, or cookie mode with `valid`). */
+  load(): Promise<void> {
+    if (this.session !== undefined && !this.preloaded) return SETTLED;
+    this.preloaded = false;
+    // The loader's own promise, not one more async frame around it (store mode's hot path).
+    return this.store ? loadFromStore(this) : this.loadCookieEagerly();
+  }
+
+  /** Cookie mode with `valid`: the load awaits the hook; a decoder's throw becomes a rejection. */
+  private async loadCookieEagerly(): Promise<void> {
+    await loadFromCookie(this);
+  }
+
+  // ---- LoadingRequest: the state changes loading asks for ----
+
+  /** Makes `ctx.session` a session holding `data` (a new, empty one without). */
+  begin(data?: SessionPayload): Session {
+    const session = new Session(this, data);
+    this.session = session;
+    // Re-seal with the newest key now rather than at the next change: an old key can then be
+    // dropped once every active session has made one request.
+    if (data && this.sealedByOldKey) session._requireSave = true;
+    if (data) {
+      this.changes.loaded(session.toJSON(), this.store?.patch !== undefined || this.store?.touch !== undefined);
+      this.created = typeof data._created === 'number' ? data._created : undefined;
+    }
+    return session;
+  }
+
+  /** The cookie was opened by an older `encrypt` key. */
+  openedByOldKey(): void {
+    this.sealedByOldKey = true;
+  }
+
+  /** The store failed to load and `onStoreError: 'continue'`: this request never saves. */
+  storeFailed(): void {
+    this.unsaved = true;
+  }
+
+  /** The cookie attributes for this request: the options (or this request's `ctx.sessionOptions`). */
+  cookieAttributes(maxAge: number | undefined): CookieAttributes {
+    return cookieAttributes(this.opts, this.optionsView, this.port.isSecure(), maxAge);
+  }
+
+  /** Runs one store call within `storeTimeout` (see {@link callStore}). */
+  private callStore<T>(operation: StoreOperation, call: () => T): Promise<Awaited<T>> {
+    return callStore(operation, call, this.opts);
+  }
+
   // ---- flash messages (see flash.ts) ----
 
   /**
@@ -193,7 +407,7 @@ export class SessionContext<Ctx> extends SessionLoader<Ctx> {
   ): Promise<void> {
     const store = this.store!;
     const keys = this.keys;
-    const key = (keys.current ??= await this.newKey());
+    const key = (keys.current ??= await newKey(this.port.ctx, this.opts));
     const options = { changed: reason === 'changed', rolling: this.rolling, ctx: this.port.ctx };
     const existing = keys.persisted === key;
     // A move to a new id (regenerate, null-then-object): conditional on the old record, when the
@@ -275,4 +489,14 @@ export class SessionContext<Ctx> extends SessionLoader<Ctx> {
     checkCookieSize(opts, key, value, attrs, now);
     this.port.jar.set(key, value, attrs, this.signed);
   }
+}
+
+/** `ctx.sessionOptions.key`, checked: a handler's typo must not write a broken Set-Cookie header. */
+function requestKey(key: unknown): string {
+  if (typeof key === 'string' && COOKIE_NAME.test(key)) return key;
+  throw new SessionConfigError(
+    'key',
+    `set on ctx.sessionOptions must be a valid cookie name (no spaces, ';' or '='), got ${typeof key === 'string' ? JSON.stringify(key) : typeof key}`,
+    "Assign a cookie name, e.g. `ctx.sessionOptions.key = 'koa.sess'`.",
+  );
 }

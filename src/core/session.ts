@@ -8,6 +8,8 @@ export interface SessionHost {
   maxAge: MaxAge | undefined;
   /** The current store key (store mode). */
   readonly externalKey: string | undefined;
+  /** Takes the lifetime a loaded payload carries (its `_maxAge`, or `'session'`). */
+  adoptMaxAge(value: MaxAge | undefined): void;
   /** Runs a commit with the given options. */
   commit(options?: CommitOptions): Promise<void>;
 }
@@ -69,8 +71,8 @@ export class Session {
       return;
     }
     for (const key of Object.keys(data)) {
-      if (key === '_maxAge') host.maxAge = data._maxAge;
-      else if (key === '_session') host.maxAge = 'session';
+      if (key === '_maxAge') host.adoptMaxAge(data._maxAge);
+      else if (key === '_session') host.adoptMaxAge('session');
       // A `__proto__` key would replace this object's prototype, and a key named after a method
       // would shadow the API (a crafted `toJSON: 1` would break every commit): never copy them.
       else if (!isShadowingKey(key)) Reflect.set(this, key, data[key]);
