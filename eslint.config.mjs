@@ -36,7 +36,7 @@ const explicitAnyNeedsReason = {
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', 'dist-samples/', 'coverage/', 'docs/api/', '.ci-out/', '.redis-test/'],
+    ignores: ['node_modules/', 'dist/', 'dist-samples/', 'coverage/', 'docs/api/', '.ci-out/', '.redis-test/', '.bench-build/'],
   },
   {
     linterOptions: { reportUnusedDisableDirectives: 'error' },
