@@ -36,7 +36,16 @@ const explicitAnyNeedsReason = {
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', 'dist-samples/', 'coverage/', 'docs/api/', '.ci-out/', '.redis-test/', '.bench-build/'],
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'dist-samples/',
+      'coverage/',
+      'docs/api/',
+      '.ci-out/',
+      '.redis-test/',
+      '.bench-build/',
+    ],
   },
   {
     linterOptions: { reportUnusedDisableDirectives: 'error' },
