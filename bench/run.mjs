@@ -51,6 +51,8 @@ function compile(from, to) {
 
 rmSync(out, { recursive: true, force: true });
 compile(root, out);
+// `npm run bench -- build`: only compile (for profiling scripts that load .bench-build/ directly).
+if (process.argv[2] === 'build') process.exit(0);
 
 // BENCH_BEFORE=<git ref>: our scenarios also run on that commit's src/ (same bench apps), side by
 // side in the same rounds: the way to measure one optimisation on a busy machine.

@@ -50,6 +50,8 @@ export type {
   ContextStoreClass,
   CookieAttributes,
   CookieJar,
+  CookieReadOptions,
+  CookieWriteOptions,
   SessionEvent,
   StoreGetOptions,
   StoreSetOptions,

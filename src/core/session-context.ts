@@ -8,7 +8,7 @@ import { Session, type CommitOptions, type SessionHost } from './session';
 import { loadFromCookie, loadFromStore, newKey, type LoadingRequest, type RequestPort } from './session-loader';
 import { callStore, destroyAllOf, isThenable, writeToStore, type StoreOperation } from './store-call';
 import { StoreKeys } from './store-keys';
-import type { CookieAttributes, MaxAge, SaveReason, SessionData, SessionPayload, SessionStore } from './types';
+import type { CookieWriteOptions, MaxAge, SaveReason, SessionData, SessionPayload, SessionStore } from './types';
 
 export type { RequestPort } from './session-loader';
 
@@ -221,9 +221,11 @@ export class SessionContext<Ctx> implements SessionHost, LoadingRequest<Ctx> {
     this.unsaved = true;
   }
 
-  /** The cookie attributes for this request: the options (or this request's `ctx.sessionOptions`). */
-  cookieAttributes(maxAge: number | undefined): CookieAttributes {
-    return cookieAttributes(this.opts, this.optionsView, this.port.isSecure(), maxAge);
+  /** How this request writes its cookie: the attributes and `signed`, from the options (or `ctx.sessionOptions`). */
+  cookieOptions(maxAge: number | undefined): CookieWriteOptions {
+    const options: CookieWriteOptions = cookieAttributes(this.opts, this.optionsView, this.port.isSecure(), maxAge);
+    options.signed = this.signed;
+    return options;
   }
 
   /** Runs one store call within `storeTimeout` (see {@link callStore}). */
@@ -456,7 +458,7 @@ export class SessionContext<Ctx> implements SessionHost, LoadingRequest<Ctx> {
   }
 
   private clearCookie(): void {
-    this.port.jar.set(this.key, '', this.cookieAttributes(undefined), this.signed);
+    this.port.jar.set(this.key, '', this.cookieOptions(undefined));
   }
 
   private destroyStaleIfAny(): Promise<void> | undefined {
@@ -484,10 +486,10 @@ export class SessionContext<Ctx> implements SessionHost, LoadingRequest<Ctx> {
   private writeCookie(plain: string, maxAge: number | undefined, now: number): void {
     const { opts } = this;
     const value = opts.sealer ? opts.sealer.seal(plain) : plain;
-    const attrs = this.cookieAttributes(maxAge);
+    const attrs = this.cookieOptions(maxAge);
     const key = this.key;
     checkCookieSize(opts, key, value, attrs, now);
-    this.port.jar.set(key, value, attrs, this.signed);
+    this.port.jar.set(key, value, attrs);
   }
 }
 

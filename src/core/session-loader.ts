@@ -6,7 +6,7 @@ import { CUSTOM_KEY_RULE } from './session-id';
 import type { Session } from './session';
 import { callStore, isThenable } from './store-call';
 import type { StoreKeys } from './store-keys';
-import type { CookieAttributes, CookieJar, MaxAge, SessionEvent, SessionPayload, SessionStore } from './types';
+import type { CookieJar, CookieWriteOptions, MaxAge, SessionEvent, SessionPayload, SessionStore } from './types';
 
 /** What the engine needs from the host framework for one request. */
 export interface RequestPort<Ctx> {
@@ -47,7 +47,7 @@ export interface LoadingRequest<Ctx> {
   /** This request's session lifetime. */
   readonly maxAge: MaxAge | undefined;
   /** The cookie attributes for this request. */
-  cookieAttributes(maxAge: number | undefined): CookieAttributes;
+  cookieOptions(maxAge: number | undefined): CookieWriteOptions;
   /** Makes `ctx.session` a session holding `data` (a new, empty one without). */
   begin(data?: SessionPayload): Session;
   /** The cookie was opened by an older `encrypt` key: the commit re-seals it. */
@@ -109,7 +109,7 @@ export function loadFromCookie<Ctx>(req: LoadingRequest<Ctx>): Session | Promise
   } catch (err) {
     if (!opts.defaultCodec && err instanceof Error && !(err instanceof SyntaxError)) {
       // koa-session: a custom decoder's own error clears the cookie and propagates (500).
-      port.jar.set(req.key, '', req.cookieAttributes(undefined), req.signed);
+      port.jar.set(req.key, '', req.cookieOptions(undefined));
       Reflect.set(err, 'headers', { 'set-cookie': port.outgoingCookies() });
       throw err;
     }
@@ -151,7 +151,10 @@ function reject<Ctx>(
 /** The cookie's value: signature checked, opened when encrypted. `undefined`: no usable cookie. */
 function readCookie<Ctx>(req: LoadingRequest<Ctx>): string | undefined {
   const { opts } = req;
-  const value = req.port.jar.get(req.key, req.signed, (reason) => reject(req, 'invalid', undefined, undefined, reason));
+  const value = req.port.jar.get(req.key, {
+    signed: req.signed,
+    onTampered: (reason) => reject(req, 'invalid', undefined, undefined, reason),
+  });
   // No browser sends a cookie over the limit, and this library never writes one (unless
   // `oversizedCookie: 'warn'`): don't spend a decode or a store lookup on it.
   if (value && value.length > MAX_COOKIE_BYTES) {

@@ -153,22 +153,29 @@ export interface CookieAttributes {
   overwrite?: boolean | undefined;
 }
 
+/** How {@link CookieJar.get} reads a cookie: the `cookies` package's `get(name, { signed })`. */
+export interface CookieReadOptions {
+  /** Return the value only when `<name>.sig` verifies against a key. */
+  signed: boolean;
+  /** Called when the cookie is there but its signature is wrong or missing. */
+  onTampered?: ((reason: 'bad-signature' | 'missing-signature') => void) | undefined;
+}
+
+/** How {@link CookieJar.set} writes a cookie: its attributes, and `signed` (as the `cookies` package). */
+export interface CookieWriteOptions extends CookieAttributes {
+  /** Also write `<name>.sig`, the value's signature under the newest key. */
+  signed?: boolean | undefined;
+}
+
 /**
  * The engine's port to the host's cookies. The Koa adapter implements it with the same wire format
  * as the `cookies` package that koa-session uses.
  */
 export interface CookieJar {
-  /**
-   * The cookie's value; with `signed`, only when `<name>.sig` verifies against a key.
-   * `onTampered` is called when the cookie is there but its signature is wrong or missing.
-   */
-  get(
-    name: string,
-    signed: boolean,
-    onTampered?: (reason: 'bad-signature' | 'missing-signature') => void,
-  ): string | undefined;
-  /** Sets the cookie (and `<name>.sig` when signed). An empty value clears it. */
-  set(name: string, value: string, attributes: CookieAttributes, signed: boolean): void;
+  /** The cookie's value; with `signed`, only when its signature verifies. */
+  get(name: string, options: CookieReadOptions): string | undefined;
+  /** Sets the cookie (and `<name>.sig` when `signed`). An empty value clears it. */
+  set(name: string, value: string, options: CookieWriteOptions): void;
 }
 
 /** Payload of the `session:missed`, `session:expired` and `session:invalid` app events. */

@@ -52,9 +52,12 @@ export class HmacSha1 {
   digest(data: string): string {
     const pads = this.pads;
     if (!pads) return crypto.createHmac('sha1', this.keyObject!).update(data).digest('base64url');
-    const inner = oneShotHash!('sha1', pads.inner + data, 'buffer') as Buffer;
-    // The outer buffer is reused: this runs synchronously, start to end.
-    inner.copy(pads.outer, BLOCK);
+    // The inner digest as hex, written into the reused outer buffer: asking `crypto.hash` for a
+    // Buffer costs more than the hash itself (a new Buffer per call, ~0.5 µs on Node 20), while a
+    // hex string and `write(hex)` into memory we own cost ~0.15 µs. (Synchronous start to end, so
+    // sharing the outer buffer is safe.)
+    const inner = oneShotHash!('sha1', pads.inner + data, 'hex') as string;
+    pads.outer.write(inner, BLOCK, 'hex');
     return oneShotHash!('sha1', pads.outer, 'base64url') as string;
   }
 }

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
 import { isValidCookieValue, serializeAttributes, serializeCookie } from '../core/cookie-format';
 import { SessionCookieError } from '../core/errors';
-import type { CookieAttributes, CookieJar } from '../core/types';
+import type { CookieAttributes, CookieJar, CookieReadOptions, CookieWriteOptions } from '../core/types';
 import { HmacSha1 } from './hmac-sha1';
 
 /** A Keygrip-compatible signer: what `app.keys` may hold besides an array of keys. */
@@ -108,18 +108,14 @@ export class KoaCookieJar implements CookieJar {
     return signer;
   }
 
-  get(
-    name: string,
-    signed: boolean,
-    onTampered?: (reason: 'bad-signature' | 'missing-signature') => void,
-  ): string | undefined {
+  get(name: string, options: CookieReadOptions): string | undefined {
     const value = this.read(name);
-    if (value === undefined || !signed) return value;
+    if (value === undefined || !options.signed) return value;
     const sigName = `${name}.sig`;
     const remote = this.read(sigName);
     if (!remote) {
       // `cookies` silently ignores it; we report it (an unsigned cookie where a signed one belongs).
-      if (value) onTampered?.('missing-signature');
+      if (value) options.onTampered?.('missing-signature');
       return undefined;
     }
     const data = `${name}=${value}`;
@@ -128,7 +124,7 @@ export class KoaCookieJar implements CookieJar {
     if (index < 0) {
       // As `cookies`: clear the bad signature (path `/`, no overwrite).
       this.push(sigName, '', { path: '/', secure: this.ctx.secure }, false);
-      onTampered?.('bad-signature');
+      options.onTampered?.('bad-signature');
       return undefined;
     }
     // (Our signer only: it verifies by byte equality, so the accepted string is exactly sign(data).)
@@ -138,7 +134,7 @@ export class KoaCookieJar implements CookieJar {
     return value;
   }
 
-  set(name: string, value: string, attrs: CookieAttributes, signed: boolean): void {
+  set(name: string, value: string, attrs: CookieWriteOptions): void {
     if (!isValidCookieValue(value)) {
       throw new SessionCookieError(
         `the value for cookie \`${name}\` is not a valid cookie value (it contains ';' or control characters). Check \`genid\`/\`encode\`.`,
@@ -148,7 +144,7 @@ export class KoaCookieJar implements CookieJar {
     // `cookies` signs with the same Cookie object, so the `.sig` cookie has the same attributes
     // (a clearing cookie's epoch expiry included): serialise them once, write both in one setHeader.
     const attributes = serializeAttributes(value, attrs, Date.now());
-    if (!signed) {
+    if (!attrs.signed) {
       this.write([name], [`${name}=${value}${attributes}`], attrs.overwrite === true);
       return;
     }
