@@ -3,6 +3,7 @@
  * anything is written.
  */
 import { MAX_COOKIE_BYTES, serializeCookie } from './cookie-format';
+import { warn } from './diagnostics';
 import { SessionCookieError } from './errors';
 import type { NormalizedOptions } from './options';
 import type { CookieAttributes } from './types';
@@ -72,5 +73,5 @@ export function checkCookieSize(
   if (bytes <= MAX_COOKIE_BYTES) return;
   const message = `the session cookie \`${key}\` would be ${bytes} bytes, over the browser limit of ${MAX_COOKIE_BYTES}; browsers would drop it. Store less in the session, or use a store.`;
   if (opts.oversizedCookie === 'error') throw new SessionCookieError(message, 'ERR_SESSION_COOKIE_TOO_LARGE');
-  console.warn(`koa-typed-session: ${message}`);
+  warn(message, 'KTS_COOKIE_TOO_LARGE');
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { decodeBase64Json, encodeBase64Json, safeJsonParse } from './codec';
 import { createCookieSealer, type CookieSealer, type EncryptionOptions } from './crypto-codec';
+import { warn } from './diagnostics';
 import { issuedKeyTest } from './session-id';
 import {
   checkCookieAttributes,
@@ -284,7 +285,7 @@ export function normalizeOptions<Ctx>(
     opts.maxAge = opts.maxage;
     maxAgeName = 'maxage';
     if (process.env.NODE_ENV !== 'production')
-      console.warn('[koa-typed-session] DeprecationWarning: `maxage` option has been renamed to `maxAge`');
+      warn('the `maxage` option has been renamed to `maxAge`', 'KTS_MAXAGE_DEPRECATED', 'DeprecationWarning');
   }
   const key = opts.key ?? OPTIONS.key.default;
   if (typeof key !== 'string' || !COOKIE_NAME.test(key)) {

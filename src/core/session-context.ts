@@ -1,4 +1,5 @@
 import { ChangeTracker } from './change-tracker';
+import { debug } from './diagnostics';
 import { checkCookieSize, cookieAttributes } from './cookie-writer';
 import { SessionConfigError, SessionRevokedError, SessionStateError } from './errors';
 import { COOKIE_NAME } from './option-checks';
@@ -325,6 +326,7 @@ export class SessionContext<Ctx> implements SessionHost, LoadingRequest<Ctx> {
     const json = JSON.stringify(data);
     const reason: SaveReason | null =
       save || regenerate || session._requireSave ? 'force' : this.saveReason(session, json);
+    if (debug.enabled) debug('commit: %s', reason ? `save (${reason})` : 'nothing to save');
     if (!reason) return this.destroyStaleIfAny();
     if (this.opts.beforeSave) return this.saveAfterHook(session, reason);
     const saving = this.save(session, reason, data, json);

@@ -237,7 +237,7 @@ export function resolveRedisStoreOptions(input: RedisStoreOptions | undefined): 
     if (budget >= readyTimeout) {
       process.emitWarning(
         `koa-typed-session: the Cluster client passed to RedisStore retries a command by itself for up to ${budget} ms (maxRedirections × the largest retryDelayOn*), not below readyTimeout (${readyTimeout} ms). A request answered with a store error after storeTimeout may still have its write applied by a late retry. Create the client with e.g. { maxRedirections: 5, retryDelayOnFailover: 100, retryDelayOnClusterDown: 100, retryDelayOnTryAgain: 100 } and keep storeTimeout above that budget.`,
-        { code: 'KTS_CLUSTER_RETRY_BUDGET' },
+        { type: 'KoaTypedSessionWarning', code: 'KTS_CLUSTER_RETRY_BUDGET' },
       );
     }
   }

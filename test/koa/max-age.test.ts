@@ -157,11 +157,12 @@ describe('maxAge (cookie mode)', () => {
   });
 
   it('legacy `maxage` is used as maxAge, with a deprecation warning', () => {
-    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     const app = createTestApp({ maxage: 1234 });
-    expect(warn).toHaveBeenCalledWith(
-      expect.stringMatching(/DeprecationWarning: `maxage` option has been renamed to `maxAge`/),
-    );
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/`maxage` option has been renamed to `maxAge`/), {
+      type: 'DeprecationWarning',
+      code: 'KTS_MAXAGE_DEPRECATED',
+    });
     app.use((ctx) => {
       ctx.body = String(ctx.session!.maxAge);
     });
@@ -169,7 +170,7 @@ describe('maxAge (cookie mode)', () => {
   });
 
   it('legacy `maxage` does not warn in production, and `maxAge` wins when both are given', async () => {
-    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     const env = process.env.NODE_ENV;
     process.env.NODE_ENV = 'production';
     try {

@@ -77,7 +77,7 @@ const cases: Array<[string, unknown]> = [
 ];
 
 describe('invalid options fail at startup', () => {
-  beforeEach(() => jest.spyOn(console, 'warn').mockImplementation(() => undefined));
+  beforeEach(() => jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined));
   afterEach(() => jest.restoreAllMocks());
 
   it.each(cases)('%s: %p', (option, value) => {

@@ -68,7 +68,7 @@ describe('oversized cookies', () => {
   });
 
   it("oversizedCookie: 'warn' sends the cookie and warns", async () => {
-    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     const app = createTestApp({ oversizedCookie: 'warn' });
     app.use((ctx) => {
       ctx.session!.big = 'x'.repeat(4000);
@@ -78,6 +78,7 @@ describe('oversized cookies', () => {
     expect(setCookies(res)[0]!.length).toBeGreaterThan(4096);
     expect(warn).toHaveBeenCalledWith(
       expect.stringMatching(/^koa-typed-session: the session cookie `koa\.sess` would be \d+ bytes/),
+      { type: 'KoaTypedSessionWarning', code: 'KTS_COOKIE_TOO_LARGE' },
     );
   });
 

@@ -108,6 +108,7 @@ describe('RedisStore on a Cluster that answers CLUSTERDOWN', () => {
       expect(String(warn.mock.calls[0]![0])).toMatch(
         /^koa-typed-session: the Cluster client passed to RedisStore retries a command by itself for up to 1600 ms/,
       );
+      expect(warn.mock.calls[0]![1]).toEqual({ type: 'KoaTypedSessionWarning', code: 'KTS_CLUSTER_RETRY_BUDGET' });
       new RedisStore({ client: bounded });
       expect(warn).toHaveBeenCalledTimes(1);
     } finally {

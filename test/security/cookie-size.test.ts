@@ -55,7 +55,7 @@ describe.each([
   });
 
   it("with oversizedCookie: 'warn', warns and sends the cookie anyway", async () => {
-    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     try {
       const { app } = bigApp({ ...options, oversizedCookie: 'warn' });
       const res = await request(app.callback()).get('/?size=5000').expect(200);
@@ -63,6 +63,7 @@ describe.each([
       expect(Buffer.byteLength(header)).toBeGreaterThan(4096);
       expect(warn).toHaveBeenCalledWith(
         expect.stringMatching(/koa-typed-session: the session cookie `koa\.sess` would be \d+ bytes/),
+        expect.objectContaining({ code: 'KTS_COOKIE_TOO_LARGE' }),
       );
     } finally {
       warn.mockRestore();

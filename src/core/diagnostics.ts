@@ -1,0 +1,23 @@
+/**
+ * How the engine tells people things, in one place:
+ * - what a user must see: thrown errors, the `session:*` app events, and process warnings with a
+ *   `KTS_*` code ({@link warn}; Node prints them once per process listener, `--no-warnings` or a
+ *   `process.on('warning')` listener filters them by code);
+ * - diagnostics for whoever is debugging: {@link debug}, silent unless the process runs with
+ *   `NODE_DEBUG=koa-typed-session` (koa-session's equivalent is `DEBUG=koa-session`).
+ */
+import { debuglog } from 'node:util';
+
+/** The warning codes the engine emits. */
+export type WarningCode = 'KTS_COOKIE_TOO_LARGE' | 'KTS_MAXAGE_DEPRECATED';
+
+/** Emits a process warning (type `KoaTypedSessionWarning`, or `DeprecationWarning`) with its code. */
+export function warn(message: string, code: WarningCode, type = 'KoaTypedSessionWarning'): void {
+  process.emitWarning(`koa-typed-session: ${message}`, { type, code });
+}
+
+/**
+ * Diagnostics, printed to stderr with `NODE_DEBUG=koa-typed-session`. Callers check
+ * `debug.enabled` before building a message, so a production request pays one property read.
+ */
+export const debug = debuglog('koa-typed-session');
