@@ -1,5 +1,5 @@
 import { ChangeTracker } from './change-tracker';
-import { debug } from './diagnostics';
+import { DEBUG, debug } from './diagnostics';
 import { checkCookieSize, cookieAttributes } from './cookie-writer';
 import { SessionConfigError, SessionRevokedError, SessionStateError } from './errors';
 import { COOKIE_NAME } from './option-checks';
@@ -212,6 +212,11 @@ export class SessionContext<Ctx> implements SessionHost, LoadingRequest<Ctx> {
     return session;
   }
 
+  /** The cookie's signature is wrong or missing (the jar calls this: see readCookie). */
+  onTampered(reason: 'bad-signature' | 'missing-signature'): void {
+    this.port.emit('session:invalid', { key: undefined, value: undefined, ctx: this.port.ctx, reason });
+  }
+
   /** The cookie was opened by an older `encrypt` key. */
   openedByOldKey(): void {
     this.sealedByOldKey = true;
@@ -326,7 +331,7 @@ export class SessionContext<Ctx> implements SessionHost, LoadingRequest<Ctx> {
     const json = JSON.stringify(data);
     const reason: SaveReason | null =
       save || regenerate || session._requireSave ? 'force' : this.saveReason(session, json);
-    if (debug.enabled) debug('commit: %s', reason ? `save (${reason})` : 'nothing to save');
+    if (DEBUG) debug('commit: %s', reason ? `save (${reason})` : 'nothing to save');
     if (!reason) return this.destroyStaleIfAny();
     if (this.opts.beforeSave) return this.saveAfterHook(session, reason);
     const saving = this.save(session, reason, data, json);

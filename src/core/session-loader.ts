@@ -6,7 +6,15 @@ import { CUSTOM_KEY_RULE } from './session-id';
 import type { Session } from './session';
 import { callStore, isThenable } from './store-call';
 import type { StoreKeys } from './store-keys';
-import type { CookieJar, CookieWriteOptions, MaxAge, SessionEvent, SessionPayload, SessionStore } from './types';
+import type {
+  CookieJar,
+  CookieReadOptions,
+  CookieWriteOptions,
+  MaxAge,
+  SessionEvent,
+  SessionPayload,
+  SessionStore,
+} from './types';
 
 /** What the engine needs from the host framework for one request. */
 export interface RequestPort<Ctx> {
@@ -32,7 +40,7 @@ export interface RequestPort<Ctx> {
  * and this request's view of the options, read-only, plus the few state transitions loading
  * causes, as methods. The coordinator owns the state; loading only asks it to change.
  */
-export interface LoadingRequest<Ctx> {
+export interface LoadingRequest<Ctx> extends CookieReadOptions {
   readonly port: RequestPort<Ctx>;
   readonly opts: NormalizedOptions<Ctx>;
   readonly store: SessionStore<Ctx> | undefined;
@@ -42,6 +50,8 @@ export interface LoadingRequest<Ctx> {
   readonly key: string;
   /** Whether this request's cookie is signed. */
   readonly signed: boolean;
+  /** The cookie is there but its signature is wrong or missing: `session:invalid` with that reason. */
+  onTampered(reason: 'bad-signature' | 'missing-signature'): void;
   /** Whether this request re-saves an unchanged session. */
   readonly rolling: boolean;
   /** This request's session lifetime. */
@@ -151,10 +161,8 @@ function reject<Ctx>(
 /** The cookie's value: signature checked, opened when encrypted. `undefined`: no usable cookie. */
 function readCookie<Ctx>(req: LoadingRequest<Ctx>): string | undefined {
   const { opts } = req;
-  const value = req.port.jar.get(req.key, {
-    signed: req.signed,
-    onTampered: (reason) => reject(req, 'invalid', undefined, undefined, reason),
-  });
+  // The request is its own read options (`signed`, `onTampered`): nothing is allocated per read.
+  const value = req.port.jar.get(req.key, req);
   // No browser sends a cookie over the limit, and this library never writes one (unless
   // `oversizedCookie: 'warn'`): don't spend a decode or a store lookup on it.
   if (value && value.length > MAX_COOKIE_BYTES) {

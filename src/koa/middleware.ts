@@ -1,6 +1,6 @@
 import type Koa from 'koa';
 import type { Context, Middleware } from 'koa';
-import { debug } from '../core/diagnostics';
+import { DEBUG, debug } from '../core/diagnostics';
 import { SessionConfigError } from '../core/errors';
 import { RequestFlash } from '../core/flash';
 import { normalizeOptions, type NormalizedOptions, type SessionOptions } from '../core/options';
@@ -37,7 +37,7 @@ class KoaRequestPort extends KoaCookieJar implements RequestPort<Context> {
   readonly jar = this;
 
   emit(event: string, payload: SessionEvent<Context>): void {
-    if (debug.enabled) debug('%s %s (key %s)', event, payload.reason ?? '', payload.key ?? '-');
+    if (DEBUG) debug('%s %s (key %s)', event, payload.reason ?? '', payload.key ?? '-');
     const app = this.ctx.app;
     setImmediate(() => app.emit(event, payload));
   }
