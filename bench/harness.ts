@@ -108,7 +108,7 @@ export async function main({ root, build, before }: { root: string; build: strin
   const config = readConfig(root);
   const benchDir = join(build, 'bench');
   const pinned = canPin && pinSelf(1);
-  const selected = SCENARIOS.filter((s) => !config.only || config.only.test(s.id));
+  const selected = SCENARIOS.filter((s) => !s.microOnly && (!config.only || config.only.test(s.id)));
   const { scenarios, rows: allRows } = before
     ? withBefore(selected, ROWS, before)
     : { scenarios: selected, rows: ROWS };

@@ -15,7 +15,7 @@ import { GCProfiler, getHeapStatistics } from 'node:v8';
 import type { AppEnv } from './apps';
 import { startRedis, type RedisHandle } from './redis-server';
 import { checkResponse, type Expectation } from './load';
-import { ROWS, SCENARIOS } from './scenarios';
+import { LAYERS, ROWS, SCENARIOS } from './scenarios';
 
 interface Reply {
   status: number;
@@ -142,6 +142,9 @@ export async function micro({ build, before }: { build: string; before?: string 
     'ours:redis',
     'routing-controllers:koa-session',
     'ours:decorators',
+    'ours:decorators-unvalidated',
+    'ours:decorators-untyped',
+    'ours:decorators-no-session',
   ].filter((id) => !only || only.test(id));
   // The Redis scenarios talk to a redis-server of their own (on core 1, as in the socket benchmark).
   const redis: RedisHandle | undefined = ids.some((id) => id.includes('redis')) ? await startRedis(1) : undefined;
@@ -184,6 +187,14 @@ export async function micro({ build, before }: { build: string; before?: string 
       console.log(
         `\nratios (baseline time / subject time) and the subject's extra µs per request:\n\n${lines.join('\n')}`,
       );
+    const layers: string[] = [];
+    for (const layer of LAYERS) {
+      const subjectTime = fastest.get(layer.subject);
+      const baseTime = fastest.get(layer.baseline);
+      if (subjectTime === undefined || baseTime === undefined) continue;
+      layers.push(`${layer.label.padEnd(66)} ${(subjectTime - baseTime).toFixed(2).padStart(6)} µs`);
+    }
+    if (layers.length) console.log(`\nthe decorator layer taken apart (µs per request):\n\n${layers.join('\n')}`);
   } finally {
     redis?.stop();
   }

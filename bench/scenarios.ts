@@ -18,6 +18,8 @@ export interface Scenario {
   expect: Expectation;
   /** Run on the src/ of the BENCH_BEFORE commit instead of the working tree. */
   before?: boolean;
+  /** Only in `npm run bench -- micro` (the decorator layers taken apart), not in the socket table. */
+  microOnly?: boolean;
 }
 
 /** One line of the results table: a subject and what it is compared with. */
@@ -98,6 +100,43 @@ export const SCENARIOS: Scenario[] = [
   storeReadWrite('ours:redis', 'ours-redis'),
   readWrite('routing-controllers:koa-session', 'rc-koa-session', SIGNED),
   readWrite('ours:decorators', 'ours-decorators', SIGNED),
+  // The decorator layer taken apart (micro only): see apps/decorator.app.ts.
+  { ...readWrite('ours:decorators-unvalidated', 'ours-decorators-unvalidated', SIGNED), microOnly: true },
+  { ...readWrite('ours:decorators-untyped', 'ours-decorators-untyped', SIGNED), microOnly: true },
+  {
+    id: 'ours:decorators-no-session',
+    app: 'ours-decorators-no-session',
+    path: '/',
+    expect: { status: 200, body: 'hello', setCookies: [] },
+    microOnly: true,
+  },
+];
+
+/**
+ * The decorator layer taken apart (`npm run bench -- micro`): each line is the µs between two
+ * scenarios, i.e. the cost of one layer of `ours:decorators`.
+ */
+export const LAYERS: { label: string; subject: string; baseline: string }[] = [
+  {
+    label: 'framework (router, error mapper, scope, body parser)',
+    subject: 'ours:decorators-no-session',
+    baseline: 'bare',
+  },
+  {
+    label: 'the session engine through @Session() (untyped)',
+    subject: 'ours:decorators-untyped',
+    baseline: 'ours:decorators-no-session',
+  },
+  {
+    label: 'class-transformer (typed, no validators)',
+    subject: 'ours:decorators-unvalidated',
+    baseline: 'ours:decorators-untyped',
+  },
+  {
+    label: 'class-validator (validateSync on load and before save)',
+    subject: 'ours:decorators',
+    baseline: 'ours:decorators-unvalidated',
+  },
 ];
 
 /** The results table. */

@@ -34,4 +34,7 @@ export const APPS: Record<string, Factory> = {
   'ours-redis': async (env) => (await import('./typed-session.app')).typedSessionRedis(needRedis(env)),
   'rc-koa-session': async () => (await import('./routing-controllers.app')).routingControllersApp(),
   'ours-decorators': async () => (await import('./decorator.app')).decoratorApp(),
+  'ours-decorators-unvalidated': async () => (await import('./decorator.app')).decoratorUnvalidatedApp(),
+  'ours-decorators-untyped': async () => (await import('./decorator.app')).decoratorUntypedApp(),
+  'ours-decorators-no-session': async () => (await import('./decorator.app')).decoratorNoSessionApp(),
 };
