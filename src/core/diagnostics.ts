@@ -1,8 +1,8 @@
 /**
  * How the engine tells people things, in one place:
  * - what a user must see: thrown errors, the `session:*` app events, and process warnings with a
- *   `KTS_*` code ({@link warn}; Node prints them once per process listener, `--no-warnings` or a
- *   `process.on('warning')` listener filters them by code);
+ *   `KTS_*` code ({@link warn}; Node prints each one to stderr, a `process.on('warning')` listener
+ *   receives it with its `code`, and `--no-warnings` silences them);
  * - diagnostics for whoever is debugging: {@link debug}, silent unless the process runs with
  *   `NODE_DEBUG=koa-typed-session` (koa-session's equivalent is `DEBUG=koa-session`).
  */
