@@ -8,10 +8,15 @@
  */
 import { debuglog } from 'node:util';
 
-/** The warning codes the engine emits. */
-export type WarningCode = 'KTS_COOKIE_TOO_LARGE' | 'KTS_MAXAGE_DEPRECATED';
+/** The warning codes of the library (docs/options.md#warnings-and-diagnostics). */
+export type WarningCode =
+  | 'KTS_COOKIE_TOO_LARGE'
+  | 'KTS_MAXAGE_DEPRECATED'
+  | 'KTS_CLUSTER_RETRY_BUDGET'
+  | 'KTS_ROUTE_SHADOWED'
+  | 'KTS_ROUTE_DUPLICATE';
 
-/** Emits a process warning (type `KoaTypedSessionWarning`, or `DeprecationWarning`) with its code. */
+/** Emits a process warning (type `KoaTypedSessionWarning`, or `DeprecationWarning`) with its code; the message gets the library's prefix. */
 export function warn(message: string, code: WarningCode, type = 'KoaTypedSessionWarning'): void {
   process.emitWarning(`koa-typed-session: ${message}`, { type, code });
 }

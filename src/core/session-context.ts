@@ -6,7 +6,14 @@ import { COOKIE_NAME } from './option-checks';
 import { ONE_DAY, type NormalizedOptions } from './options';
 import { encodePayload } from './payload';
 import { Session, type CommitOptions, type SessionHost } from './session';
-import { loadFromCookie, loadFromStore, newKey, type LoadingRequest, type RequestPort } from './session-loader';
+import {
+  loadFromCookie,
+  loadFromStore,
+  newKey,
+  rejectTampered,
+  type LoadingRequest,
+  type RequestPort,
+} from './session-loader';
 import { callStore, destroyAllOf, isThenable, writeToStore, type StoreOperation } from './store-call';
 import { StoreKeys } from './store-keys';
 import type { CookieWriteOptions, MaxAge, SaveReason, SessionData, SessionPayload, SessionStore } from './types';
@@ -214,7 +221,7 @@ export class SessionContext<Ctx> implements SessionHost, LoadingRequest<Ctx> {
 
   /** The cookie's signature is wrong or missing (the jar calls this: see readCookie). */
   onTampered(reason: 'bad-signature' | 'missing-signature'): void {
-    this.port.emit('session:invalid', { key: undefined, value: undefined, ctx: this.port.ctx, reason });
+    rejectTampered(this, reason);
   }
 
   /** The cookie was opened by an older `encrypt` key. */

@@ -147,6 +147,11 @@ function accept<Ctx>(req: LoadingRequest<Ctx>, data: unknown, key: string | unde
   return isThenable(verdict) ? Promise.resolve(verdict).then(judge) : judge(verdict);
 }
 
+/** The cookie's signature is wrong or missing: `session:invalid` with that reason (see {@link LoadingRequest.onTampered}). */
+export function rejectTampered<Ctx>(req: LoadingRequest<Ctx>, reason: 'bad-signature' | 'missing-signature'): void {
+  reject(req, 'invalid', undefined, undefined, reason);
+}
+
 function reject<Ctx>(
   req: LoadingRequest<Ctx>,
   kind: 'missed' | 'expired' | 'invalid',

@@ -8,6 +8,7 @@
  * Only plain paths are compared: literal segments and whole-segment parameters (`:id`). A route
  * with wildcards, optional groups or other path-to-regexp syntax is never reported (no false alarms).
  */
+import { warn } from '../core/diagnostics';
 
 /** One registered route. */
 export interface RouteEntry {
@@ -59,15 +60,12 @@ export function warnUnreachableRoutes(routes: readonly RouteEntry[]): void {
       const b = routes[j]!;
       const message =
         verdict === 'duplicate'
-          ? `koa-typed-session: route ${b.method} ${b.path} (${b.name}) duplicates ${a.method} ${a.path} (${a.name}), ` +
+          ? `route ${b.method} ${b.path} (${b.name}) duplicates ${a.method} ${a.path} (${a.name}), ` +
             'registered earlier, and can never match. Remove one of them or give it another path.'
-          : `koa-typed-session: route ${b.method} ${b.path} (${b.name}) can never match: ${a.method} ${a.path} (${a.name}), ` +
+          : `route ${b.method} ${b.path} (${b.name}) can never match: ${a.method} ${a.path} (${a.name}), ` +
             'registered earlier, captures it. Declare the literal route before the parameter route ' +
             '(or list its controller first), or change one of the paths.';
-      process.emitWarning(message, {
-        type: 'KoaTypedSessionWarning',
-        code: verdict === 'duplicate' ? 'KTS_ROUTE_DUPLICATE' : 'KTS_ROUTE_SHADOWED',
-      });
+      warn(message, verdict === 'duplicate' ? 'KTS_ROUTE_DUPLICATE' : 'KTS_ROUTE_SHADOWED');
       break; // one warning per unreachable route
     }
   }

@@ -1,4 +1,5 @@
 import { Cluster, Redis, type ClusterNode, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { warn } from '../core/diagnostics';
 import { checkOptionNames, failFor, type Fail } from '../core/option-checks';
 
 /**
@@ -235,9 +236,9 @@ export function resolveRedisStoreOptions(input: RedisStoreOptions | undefined): 
   if (opts.client !== undefined && isCluster) {
     const budget = clusterRetryBudget((client as Cluster).options);
     if (budget >= readyTimeout) {
-      process.emitWarning(
-        `koa-typed-session: the Cluster client passed to RedisStore retries a command by itself for up to ${budget} ms (maxRedirections × the largest retryDelayOn*), not below readyTimeout (${readyTimeout} ms). A request answered with a store error after storeTimeout may still have its write applied by a late retry. Create the client with e.g. { maxRedirections: 5, retryDelayOnFailover: 100, retryDelayOnClusterDown: 100, retryDelayOnTryAgain: 100 } and keep storeTimeout above that budget.`,
-        { type: 'KoaTypedSessionWarning', code: 'KTS_CLUSTER_RETRY_BUDGET' },
+      warn(
+        `the Cluster client passed to RedisStore retries a command by itself for up to ${budget} ms (maxRedirections × the largest retryDelayOn*), not below readyTimeout (${readyTimeout} ms). A request answered with a store error after storeTimeout may still have its write applied by a late retry. Create the client with e.g. { maxRedirections: 5, retryDelayOnFailover: 100, retryDelayOnClusterDown: 100, retryDelayOnTryAgain: 100 } and keep storeTimeout above that budget.`,
+        'KTS_CLUSTER_RETRY_BUDGET',
       );
     }
   }

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { freePort, pingRedis, redisServerBinary } from './redis';
+import { freePort, pingRedis, redisServerBinary, startRedisServer, type SpawnedRedis } from './redis';
 
 /** One redis-server (data node or sentinel) of a topology, restartable on its port and directory. */
 export interface Node {
@@ -102,6 +102,38 @@ export async function until(what: string, check: () => Promise<boolean> | boolea
     if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * One redis-server in cluster mode owning all 16384 slots, once it reports `cluster_state:ok`, with
+ * an admin client on it. The caller closes both (`admin.disconnect()`, `node.close()`); when the
+ * cluster does not become ready, this closes them itself before throwing.
+ */
+export async function startOneNodeCluster(): Promise<{ node: SpawnedRedis; admin: Redis }> {
+  const node = await startRedisServer({
+    extraArgs: [
+      '--cluster-enabled',
+      'yes',
+      '--cluster-config-file',
+      'nodes.conf',
+      '--cluster-announce-ip',
+      '127.0.0.1',
+    ],
+  });
+  const admin = new Redis(node.url);
+  try {
+    await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
+    await until(
+      'one-node cluster ready',
+      async () => String(await admin.call('CLUSTER', 'INFO')).includes('cluster_state:ok'),
+      10_000,
+    );
+  } catch (err) {
+    admin.disconnect();
+    await node.close();
+    throw err;
+  }
+  return { node, admin };
 }
 
 export interface ClusterTopology {

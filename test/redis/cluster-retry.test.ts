@@ -10,32 +10,15 @@ import request from 'supertest';
 import { session, SessionConfigError } from 'koa-typed-session';
 import { RedisStore } from 'koa-typed-session/redis';
 import { cookieHeader } from '../helpers/app';
-import { startRedisServer, uniquePrefix, type SpawnedRedis } from '../helpers/redis';
+import { uniquePrefix, type SpawnedRedis } from '../helpers/redis';
+import { startOneNodeCluster } from '../helpers/redis-topology';
 
 describe('RedisStore on a Cluster that answers CLUSTERDOWN', () => {
   let node: SpawnedRedis;
   let admin: Redis;
 
   beforeAll(async () => {
-    node = await startRedisServer({
-      extraArgs: [
-        '--cluster-enabled',
-        'yes',
-        '--cluster-config-file',
-        'nodes.conf',
-        '--cluster-announce-ip',
-        '127.0.0.1',
-      ],
-    });
-    admin = new Redis(node.url);
-    await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
-    for (
-      const deadline = Date.now() + 10_000;
-      !String(await admin.call('CLUSTER', 'INFO')).includes('cluster_state:ok');
-    ) {
-      if (Date.now() > deadline) throw new Error('cluster did not become ready');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    ({ node, admin } = await startOneNodeCluster());
   });
 
   afterAll(async () => {

@@ -8,14 +8,8 @@ import request from 'supertest';
 import { session } from 'koa-typed-session';
 import { RedisStore } from 'koa-typed-session/redis';
 import { cookieHeader } from '../helpers/app';
-import {
-  freePort,
-  pingRedis,
-  redisServerBinary,
-  startRedisServer,
-  uniquePrefix,
-  type SpawnedRedis,
-} from '../helpers/redis';
+import { freePort, pingRedis, redisServerBinary, startRedisServer, uniquePrefix } from '../helpers/redis';
+import { startOneNodeCluster } from '../helpers/redis-topology';
 
 /**
  * Login, 20 parallel writers, a rotation, a rotation that a logout overtakes (revocation wins),
@@ -74,27 +68,9 @@ async function exercise(store: RedisStore): Promise<void> {
 
 describe('RedisStore on Redis Cluster and Sentinel (real servers)', () => {
   it('works on a Redis Cluster: every command and script touches a single key (no CROSSSLOT)', async () => {
-    const node: SpawnedRedis = await startRedisServer({
-      extraArgs: [
-        '--cluster-enabled',
-        'yes',
-        '--cluster-config-file',
-        'nodes.conf',
-        '--cluster-announce-ip',
-        '127.0.0.1',
-      ],
-    });
-    const admin = new Redis(node.url);
+    const { node, admin } = await startOneNodeCluster();
     let store: RedisStore | undefined;
     try {
-      await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
-      for (
-        const deadline = Date.now() + 10_000;
-        !String(await admin.call('CLUSTER', 'INFO')).includes('cluster_state:ok');
-      ) {
-        if (Date.now() > deadline) throw new Error('cluster did not become ready');
-        await new Promise((r) => setTimeout(r, 100));
-      }
       store = new RedisStore({
         cluster: { nodes: [{ host: '127.0.0.1', port: node.port }] },
         prefix: uniquePrefix('cluster'),
