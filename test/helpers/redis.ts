@@ -144,3 +144,65 @@ export async function useRedis(): Promise<{ url: string; close(): Promise<void> 
 export function uniquePrefix(name: string): string {
   return `kts-test:${name}:${process.pid}:${randomBytes(4).toString('hex')}:`;
 }
+
+/**
+ * Every command the server at `url` receives from now on, as the text of MONITOR's lines, read
+ * on a plain socket. ioredis's own monitor() is not used: it sets its "monitoring" status a
+ * promise tick after MONITOR's +OK, so a monitored line that arrives in the same chunk as the
+ * +OK is taken for a reply and emits "Command queue state error" (seen in CI when another
+ * suite was busy on the same server).
+ */
+export async function monitorRedis(url: string): Promise<{ seen(): string[]; stop(): Promise<void> }> {
+  const { hostname, port } = new URL(url);
+  const socket = createConnection({ host: hostname, port: Number(port) });
+  let text = '';
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString('latin1');
+      if (text.startsWith('+OK\r\n')) resolve();
+    });
+    socket.write('MONITOR\r\n');
+  });
+  const seen = () =>
+    text
+      .slice(5)
+      .split('\r\n')
+      .filter((line) => line.startsWith('+'))
+      .map((line) => line.slice(1));
+  return {
+    seen,
+    /** Sends a marker command on another connection, waits (up to 2 s) for its line, then closes. */
+    async stop() {
+      const marker = `kts-monitor-marker-${randomBytes(6).toString('hex')}`;
+      const probe = createConnection({ host: hostname, port: Number(port) });
+      probe.on('error', () => undefined);
+      probe.write(`ECHO ${marker}\r\nQUIT\r\n`);
+      const until = Date.now() + 2000;
+      while (!seen().some((line) => line.includes(marker)) && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      probe.destroy();
+      socket.destroy();
+      if (!seen().some((line) => line.includes(marker)))
+        throw new Error('MONITOR did not see the marker command within 2 s');
+    },
+  };
+}
+
+/** `value` as MONITOR prints an argument (Redis's sdscatrepr over its UTF-8 bytes), without the quotes. */
+export function redisRepr(value: string): string {
+  let out = '';
+  for (const byte of Buffer.from(value, 'utf8')) {
+    const ch = String.fromCharCode(byte);
+    if (ch === '\\' || ch === '"') out += `\\${ch}`;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (byte === 7) out += '\\a';
+    else if (byte === 8) out += '\\b';
+    else if (byte >= 0x20 && byte < 0x7f) out += ch;
+    else out += `\\x${byte.toString(16).padStart(2, '0')}`;
+  }
+  return out;
+}

@@ -11,7 +11,7 @@ import { destroyAllSessionsOf, session, type KoaSessionOptions } from 'koa-typed
 import { RedisStore } from 'koa-typed-session/redis';
 import request from 'supertest';
 import { cookieHeader } from '../helpers/app';
-import { uniquePrefix, useRedis } from '../helpers/redis';
+import { monitorRedis, redisRepr, uniquePrefix, useRedis } from '../helpers/redis';
 
 const LONE = ['\ud800', '\udfff', 'a\udc00b', '\ud83d', '\ud83d\ude00\ud800'];
 
@@ -211,21 +211,16 @@ describe('RedisStore: hostile keys and records', () => {
       const events: string[] = [];
       const server = unsigned();
       server.on('session:invalid', ({ reason }: { reason: string }) => events.push(reason));
-      const monitor = await raw.duplicate();
-      const seen: string[] = [];
-      await new Promise<void>((resolve, reject) =>
-        monitor.monitor((err, m) => {
-          if (err) return reject(err);
-          m!.on('monitor', (_time: string, args: string[]) => seen.push(args.join(' ')));
-          resolve();
-        }),
-      );
+      const monitor = await monitorRedis(redis.url);
       const cookie = `koa.sess=${encodeURIComponent(id)}`;
       const res = await request(server.callback()).get('/read').set('Cookie', cookie).expect(200);
       expect(res.body.isNew).toBe(true);
       await request(server.callback()).get('/logout').set('Cookie', cookie).expect(200);
-      monitor.disconnect();
-      expect(seen.filter((c) => c.includes(id.slice(0, 40)))).toEqual([]);
+      await raw.echo(id); // the control: proves the id is recognised in MONITOR's escaped form
+      await monitor.stop(); // returns once MONITOR has shown every command sent before it
+      const mentions = monitor.seen().filter((line) => line.includes(redisRepr(id).slice(0, 40)));
+      expect(mentions).toHaveLength(1);
+      expect(mentions[0]).toContain('"echo"');
       expect(await raw.get('feature-flags')).toBe('{"beta":true}');
       expect(await raw.zcard('user:42')).toBe(1);
       await new Promise((r) => setImmediate(r));
