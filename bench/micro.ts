@@ -129,6 +129,9 @@ export async function micro({ build, before }: { build: string; before?: string 
   const ids = [
     'bare',
     'floor',
+    'floor+4us',
+    'floor+8us',
+    'floor+garbage',
     'koa-session:signed',
     'ours:signed',
     'floor:read',

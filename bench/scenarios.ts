@@ -71,10 +71,10 @@ function storeReadWrite(id: string, app: string): Scenario {
  * The floor (apps/floor.app.ts): the session cookies come in, constant ones of the same size go
  * out, no session work. The cookie replayed is the floor's own constant one.
  */
-function floor(id: string, path: string, body: string, setCookies: readonly string[]): Scenario {
+function floor(id: string, path: string, body: string, setCookies: readonly string[], app = 'floor'): Scenario {
   return {
     id,
-    app: 'floor',
+    app,
     path,
     prime: { path: '/', expect: { status: 200, body: '2 views', setCookies: SIGNED } },
     expect: { status: 200, body, setCookies },
@@ -85,6 +85,10 @@ function floor(id: string, path: string, body: string, setCookies: readonly stri
 export const SCENARIOS: Scenario[] = [
   { id: 'bare', app: 'bare', path: '/', expect: { status: 200, body: 'hello', setCookies: [] } },
   floor('floor', '/', '2 views', SIGNED),
+  // Calibration: the floor plus a known amount of pure CPU work per request.
+  floor('floor+4us', '/', '2 views', SIGNED, 'floor-work-4'),
+  floor('floor+8us', '/', '2 views', SIGNED, 'floor-work-8'),
+  floor('floor+garbage', '/', '2 views', SIGNED, 'floor-garbage'),
   readWrite('koa-session:signed', 'ks-signed', SIGNED),
   readWrite('ours:signed', 'ours-signed', SIGNED),
   floor('floor:read', '/read', '1 views', []),
@@ -144,6 +148,14 @@ export const ROWS: Row[] = [
   { label: 'bare Koa, no session', subject: 'bare' },
   // Issue 14: against what is physically possible (the floor), ours beside koa-session.
   { label: 'floor: session cookies in, 2 constant Set-Cookie out', subject: 'floor' },
+  // Calibration: what 4 and 8 µs of pure CPU work per request (in-process) cost over sockets.
+  { label: 'calibration: the floor + 4 µs of CPU work vs the floor', subject: 'floor+4us', baseline: 'floor' },
+  { label: 'calibration: the floor + 8 µs of CPU work vs the floor', subject: 'floor+8us', baseline: 'floor' },
+  {
+    label: 'calibration: the floor + about 4.5 KB of garbage vs the floor',
+    subject: 'floor+garbage',
+    baseline: 'floor',
+  },
   { label: 'signed read+write vs the floor', subject: 'ours:signed', baseline: 'floor', target: 0.8 },
   { label: 'koa-session signed read+write vs the floor', subject: 'koa-session:signed', baseline: 'floor' },
   {

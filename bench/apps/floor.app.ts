@@ -32,3 +32,38 @@ export function floorApp(): Koa {
   });
   return app;
 }
+
+/**
+ * The floor plus `micros` µs of pure CPU work per request (a busy loop on the monotonic clock,
+ * allocating nothing): a calibration. It shows what a given amount of work per request, measured
+ * in-process, costs in req/s over sockets on this machine, so the socket ratios can be read as an
+ * in-process budget (docs/benchmarks.md, "Against the floor").
+ */
+export function floorWithWorkApp(micros: number): Koa {
+  const app = floorApp();
+  const ns = BigInt(Math.round(micros * 1000));
+  app.middleware.unshift((_ctx, next) => {
+    const until = process.hrtime.bigint() + ns;
+    while (process.hrtime.bigint() < until);
+    return next();
+  });
+  return app;
+}
+
+let _sink: unknown; // module-level, so the objects escape and are really allocated
+
+/**
+ * The floor plus short-lived garbage: `count` small objects per request (about 110 bytes each, as
+ * `MICRO_ALLOC=1` measures them: an object of three fields holding a two-element array), dropped
+ * at once. 40 of them (4.6 KB) are about the 4.5 KB a signed session adds to a request. A calibration beside
+ * {@link floorWithWorkApp}: what allocation alone costs over sockets, where the garbage collector
+ * also copies the live sockets' objects.
+ */
+export function floorWithGarbageApp(count: number): Koa {
+  const app = floorApp();
+  app.middleware.unshift((_ctx, next) => {
+    for (let i = 0; i < count; i++) _sink = { a: i, b: i + 1, c: [i, i] };
+    return next();
+  });
+  return app;
+}

@@ -23,6 +23,9 @@ function needRedis(env: AppEnv): string {
 export const APPS: Record<string, Factory> = {
   bare: async () => (await import('./bare.app')).bareApp(),
   floor: async () => (await import('./floor.app')).floorApp(),
+  'floor-work-4': async () => (await import('./floor.app')).floorWithWorkApp(4),
+  'floor-work-8': async () => (await import('./floor.app')).floorWithWorkApp(8),
+  'floor-garbage': async () => (await import('./floor.app')).floorWithGarbageApp(40),
   'ks-signed': async () => (await import('./koa-session.app')).koaSessionSigned(),
   'ks-unsigned': async () => (await import('./koa-session.app')).koaSessionUnsigned(),
   'ks-map-store': async () => (await import('./koa-session.app')).koaSessionMapStore(),
