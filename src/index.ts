@@ -25,6 +25,7 @@ export {
   SessionError,
   SessionConfigError,
   SessionStoreError,
+  StoreUnavailableError,
   SessionCookieError,
   SessionStateError,
   SessionRevokedError,

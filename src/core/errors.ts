@@ -85,6 +85,20 @@ export class SessionStoreError extends SessionError {
   }
 }
 
+/**
+ * A store's own report that it cannot serve a call now (RedisStore: the client is not connected,
+ * not ready within `readyTimeout`, or too few replicas confirmed a write within `waitTimeout`).
+ * What code that calls a store directly catches (a job, an admin tool). Not exposed: the message
+ * may describe the deployment. Through the middleware, `SessionService` and
+ * `destroyAllSessionsOf` it arrives, like any store failure, as the `cause` of a
+ * {@link SessionStoreError} with status `storeErrorStatus`.
+ */
+export class StoreUnavailableError extends SessionError {
+  constructor(message: string) {
+    super(`koa-typed-session: ${message}`, { code: 'ERR_STORE_UNAVAILABLE', status: 503, expose: false });
+  }
+}
+
 /** A cookie could not be written as configured (too large, or `secure` over plain HTTP). */
 export class SessionCookieError extends SessionError {
   constructor(message: string, code: string) {

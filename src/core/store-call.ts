@@ -1,4 +1,4 @@
-import { SessionConfigError, SessionError, SessionStoreError } from './errors';
+import { SessionConfigError, SessionError, SessionStoreError, StoreUnavailableError } from './errors';
 import { isBookkeepingKey } from './keys';
 import { BOOKKEEPING, diff } from './payload';
 import type { MaxAge, SessionData, SessionPayload, SessionStore, StoreSetOptions } from './types';
@@ -14,7 +14,8 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
 /**
  * Runs one store call within `storeTimeout` ms; any failure becomes a {@link SessionStoreError}
  * with status `storeErrorStatus`. A store's own SessionError (e.g. a RedisStore without
- * `userField`) is passed through: it already says what to fix.
+ * `userField`) is passed through: it already says what to fix; except a
+ * {@link StoreUnavailableError}, which is a store failure like any other.
  */
 export function callStore<T>(
   operation: StoreOperation,
@@ -22,7 +23,9 @@ export function callStore<T>(
   limits: { readonly storeTimeout: number; readonly storeErrorStatus: number },
 ): Promise<Awaited<T>> {
   const wrap = (err: unknown): Error =>
-    err instanceof SessionError ? err : new SessionStoreError(operation, err, limits.storeErrorStatus);
+    err instanceof SessionError && !(err instanceof StoreUnavailableError)
+      ? err
+      : new SessionStoreError(operation, err, limits.storeErrorStatus);
   let answer: T;
   try {
     answer = call();

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { ChainableCommander, Cluster, Redis } from 'ioredis';
 import { safeJsonParse } from '../core/codec';
-import { SessionConfigError } from '../core/errors';
+import { SessionConfigError, StoreUnavailableError } from '../core/errors';
 import { isProtoKey } from '../core/keys';
 import type { MaxAge, SessionPatch, SessionPayload, SessionStore } from '../core/types';
 import { resolveRedisStoreOptions, type RedisStoreOptions } from './redis-store-options';
@@ -301,6 +301,12 @@ export class RedisStore extends EventEmitter implements SessionStore {
   /** Closes the connection if the store created the client; a client passed in is left open. */
   async quit(): Promise<void> {
     if (!this.ownsClient || this.client.status === 'end') return;
+    if (this.client.status !== 'ready') {
+      // Still connecting, or reconnecting: QUIT cannot be sent (no offline queue) and nothing is in
+      // flight to wait for, so close at once. (ioredis would reject "Stream isn't writeable".)
+      this.client.disconnect();
+      return;
+    }
     await this.client.quit();
     // ioredis's quit() leaves a Sentinel client's failoverDetector subscriptions open (only
     // disconnect() closes them), which would keep the process alive.
@@ -350,13 +356,13 @@ export class RedisStore extends EventEmitter implements SessionStore {
     send(pipeline);
     pipeline.wait(this.waitReplicas, this.waitTimeout);
     const [written, waited] = (await pipeline.exec()) ?? [];
-    if (!written || !waited) throw new Error('koa-typed-session: the Redis pipeline was discarded');
+    if (!written || !waited) throw new StoreUnavailableError('the Redis pipeline was discarded');
     if (written[0]) throw written[0];
     if (waited[0]) throw waited[0];
     const confirmed = Number(waited[1]);
     if (confirmed < this.waitReplicas) {
-      throw new Error(
-        `koa-typed-session: the write reached ${confirmed} of ${this.waitReplicas} replicas within ${this.waitTimeout} ms (waitReplicas); it may exist on the master only, and be lost on a failover`,
+      throw new StoreUnavailableError(
+        `the write reached ${confirmed} of ${this.waitReplicas} replicas within ${this.waitTimeout} ms (waitReplicas); it may exist on the master only, and be lost on a failover`,
       );
     }
     return written[1];
@@ -372,7 +378,7 @@ export class RedisStore extends EventEmitter implements SessionStore {
     if (status === 'ready') return undefined;
     if (status === 'wait') client.connect().catch(() => undefined);
     else if (status !== 'connecting' && status !== 'connect') {
-      return Promise.reject(new Error(`koa-typed-session: Redis is not connected (client status "${status}")`));
+      return Promise.reject(new StoreUnavailableError(`Redis is not connected (client status "${status}")`));
     }
     // One wait shared by every call (no listener pile-up when many requests arrive at startup).
     this.readyWait ??= new Promise<void>((resolve, reject) => {
@@ -385,9 +391,9 @@ export class RedisStore extends EventEmitter implements SessionStore {
         else resolve();
       };
       const onReady = (): void => done();
-      const onEnd = (): void => done(new Error('koa-typed-session: the Redis connection ended'));
+      const onEnd = (): void => done(new StoreUnavailableError('the Redis connection ended'));
       const timer = setTimeout(
-        () => done(new Error(`koa-typed-session: Redis not ready within ${this.readyTimeout} ms (readyTimeout)`)),
+        () => done(new StoreUnavailableError(`Redis not ready within ${this.readyTimeout} ms (readyTimeout)`)),
         this.readyTimeout,
       );
       client.on('ready', onReady);

@@ -1,4 +1,4 @@
-import { SessionStoreError, SessionStateError, MemoryStore } from 'koa-typed-session';
+import { SessionStoreError, SessionStateError, MemoryStore, StoreUnavailableError } from 'koa-typed-session';
 import { Controller, Get, Post, Body, Session, SessionModule, createApp } from 'koa-typed-session/decorators';
 import { cookieHeader, request } from '../helpers/app';
 
@@ -21,6 +21,12 @@ class FailingController {
   @Get('/store')
   store() {
     throw new SessionStoreError('get', new Error('ECONNREFUSED'));
+  }
+
+  @Get('/unavailable')
+  unavailable() {
+    // What a handler that calls RedisStore's methods itself may get.
+    throw new StoreUnavailableError('Redis not ready within 200 ms (readyTimeout) at redis-7.internal');
   }
 
   @Get('/http')
@@ -71,6 +77,14 @@ describe('createApp error mapping: JSON bodies { statusCode, code, message, erro
     expect(res.body).toMatchObject({ statusCode: 503, code: 'ERR_SESSION_STORE' });
     expect(res.body.message).toMatch(/^koa-typed-session: the session store is unavailable \(`get` failed\)/);
     expect(res.body.message).not.toContain('ECONNREFUSED');
+  });
+
+  it("answers a store's own StoreUnavailableError with a 503 that names nothing of the deployment", async () => {
+    const { agent, errors } = build();
+    await agent
+      .get('/unavailable')
+      .expect(503, { statusCode: 503, code: 'ERR_STORE_UNAVAILABLE', message: 'Service Unavailable' });
+    expect(errors).toHaveLength(1);
   });
 
   it('maps http-errors style errors (status, expose by default below 500, code)', async () => {

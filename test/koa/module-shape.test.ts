@@ -65,6 +65,7 @@ describe('module shape', () => {
         'MemoryStore',
         'SessionConfigError',
         'SessionStoreError',
+        'StoreUnavailableError',
         'Session',
         'SessionOptions',
       ]),

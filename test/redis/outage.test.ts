@@ -1,7 +1,7 @@
 import Koa from 'koa';
 import Redis from 'ioredis';
 import request from 'supertest';
-import { session, SessionStoreError, type KoaSessionOptions } from 'koa-typed-session';
+import { session, SessionStoreError, StoreUnavailableError, type KoaSessionOptions } from 'koa-typed-session';
 import { RedisStore } from 'koa-typed-session/redis';
 import { cookieHeader, setCookies } from '../helpers/app';
 import { pingRedis, startRedisServer, uniquePrefix, type SpawnedRedis } from '../helpers/redis';
@@ -117,6 +117,21 @@ describe('store outage policy (a redis-server of our own, crashed, frozen and re
     const cookie = cookieHeader(await request(custom.callback()).get('/write?v=x').expect(200));
     await server.kill();
     await request(custom.callback()).get('/read').set('Cookie', cookie).expect(500);
+  });
+
+  it("wraps the store's StoreUnavailableError in a SessionStoreError with storeErrorStatus, the message generic", async () => {
+    const errs: unknown[] = [];
+    const custom = createApp(store, { storeErrorStatus: 500 }, errs);
+    const cookie = cookieHeader(await request(custom.callback()).get('/write?v=x').expect(200));
+    await server.kill();
+    const direct = await store.get('any').catch((e: unknown) => e);
+    expect(direct).toBeInstanceOf(StoreUnavailableError);
+    const res = await request(custom.callback()).get('/read').set('Cookie', cookie).expect(500);
+    expect(res.text).toBe('Internal Server Error'); // 500 is not exposed; nothing of the cause reaches the client
+    const err = errs.find((e) => e instanceof SessionStoreError) as SessionStoreError;
+    expect(err).toMatchObject({ status: 500, expose: false, code: 'ERR_SESSION_STORE', operation: 'get' });
+    expect(err.cause).toBeInstanceOf(StoreUnavailableError);
+    expect((err.cause as Error).message).toMatch(/^koa-typed-session: Redis is not connected \(client status "/);
   });
 
   it("onStoreError: 'continue' serves an empty session that is never saved, and the stored data survives", async () => {

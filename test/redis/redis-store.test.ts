@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
-import { SessionConfigError } from 'koa-typed-session';
+import { SessionConfigError, SessionError, StoreUnavailableError } from 'koa-typed-session';
 import { RedisStore } from 'koa-typed-session/redis';
-import { uniquePrefix, useRedis } from '../helpers/redis';
+import { freePort, uniquePrefix, useRedis } from '../helpers/redis';
 
 describe('RedisStore: the store contract on a real redis-server', () => {
   let redis: { url: string; close(): Promise<void> };
@@ -157,6 +157,38 @@ describe('RedisStore: the store contract on a real redis-server', () => {
       await new Promise((r) => setTimeout(r, 10));
     }
     await expect(ended.get('x')).rejects.toThrow(/^koa-typed-session: Redis is not connected \(client status "end"\)/);
+  });
+
+  it('reports "cannot serve now" as a StoreUnavailableError (code, 503, not exposed) to direct callers', async () => {
+    const ended = new RedisStore({ url: redis.url, prefix });
+    await ended.quit(); // still connecting: closes at once (before, ioredis rejected "Stream isn't writeable")
+    for (const deadline = Date.now() + 2_000; ended.status !== 'end' && Date.now() < deadline;) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const err = await ended.set('x', { a: 1 }, 60_000).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreUnavailableError);
+    expect(err).toBeInstanceOf(SessionError);
+    expect(err).toMatchObject({ code: 'ERR_STORE_UNAVAILABLE', status: 503, expose: false });
+
+    const port = await freePort(); // nothing listens there
+    // disconnectTimeout: ioredis otherwise keeps a 2 s timer for the refused socket after quit().
+    const nowhere = new RedisStore({
+      url: `redis://127.0.0.1:${port}`,
+      redis: { disconnectTimeout: 20 },
+      prefix,
+      readyTimeout: 200,
+    });
+    try {
+      const start = Date.now();
+      const late = await nowhere.get('x').catch((e: unknown) => e);
+      expect(Date.now() - start).toBeLessThan(2_000);
+      expect(late).toBeInstanceOf(StoreUnavailableError);
+      expect((late as Error).message).toBe('koa-typed-session: Redis not ready within 200 ms (readyTimeout)');
+    } finally {
+      await nowhere.quit(); // while reconnecting: closes at once (QUIT could not be sent)
+    }
+    // ioredis leaves a refused client "reconnecting" after disconnect(): calls still fail at once.
+    await expect(nowhere.get('x')).rejects.toThrow(/^koa-typed-session: Redis is not connected/);
   });
 
   it('uses a client it was given and leaves it open on quit()', async () => {
