@@ -81,6 +81,10 @@ export class RedisStore extends EventEmitter implements SessionStore {
   readonly waitReplicas: number;
   private readonly waitTimeout: number;
   private readyWait: Promise<void> | undefined;
+  /** The first quit() call's promise (quit() is idempotent). */
+  private quitting: Promise<void> | undefined;
+  /** quit() was called on a client this store owns: every later call fails at once. */
+  private closed = false;
   /** The Lua commands, bound to the client once (not a bind per call). */
   private readonly scripts = {} as Record<keyof typeof SCRIPTS, Script>;
 
@@ -118,7 +122,9 @@ export class RedisStore extends EventEmitter implements SessionStore {
   /** The session record, or `null` when absent; `undefined` when it is not JSON (as koa-redis). */
   get(sid: string): Promise<SessionPayload | null | undefined> {
     // A ready client (the usual case) is asked at once, without an async hop through ready().
-    if (this.client.status !== 'ready') return (this.ready() ?? Promise.resolve()).then(() => this.get(sid));
+    if (this.client.status !== 'ready' || this.closed) {
+      return (this.ready() ?? Promise.resolve()).then(() => this.get(sid));
+    }
     const key = this.key(sid);
     if (this.isIndexKey(key)) return Promise.resolve(null);
     // A key of another type (a list, the user index...) is not a session: absent, not a failure.
@@ -298,8 +304,17 @@ export class RedisStore extends EventEmitter implements SessionStore {
     }
   }
 
-  /** Closes the connection if the store created the client; a client passed in is left open. */
-  async quit(): Promise<void> {
+  /**
+   * Closes the connection if the store created the client; a client passed in is left open.
+   * Idempotent: every call (concurrent or later) returns the first call's promise.
+   */
+  quit(): Promise<void> {
+    if (this.ownsClient) this.closed = true;
+    this.quitting ??= this.close();
+    return this.quitting;
+  }
+
+  private async close(): Promise<void> {
     if (!this.ownsClient || this.client.status === 'end') return;
     if (this.client.status !== 'ready') {
       // Still connecting, or reconnecting: QUIT cannot be sent (no offline queue) and nothing is in
@@ -375,10 +390,11 @@ export class RedisStore extends EventEmitter implements SessionStore {
   private ready(): Promise<void> | undefined {
     const client = this.client;
     const status = client.status;
-    if (status === 'ready') return undefined;
-    if (status === 'wait') client.connect().catch(() => undefined);
-    else if (status !== 'connecting' && status !== 'connect') {
-      return Promise.reject(new StoreUnavailableError(`Redis is not connected (client status "${status}")`));
+    if (status === 'ready' && !this.closed) return undefined;
+    if (status === 'wait' && !this.closed) client.connect().catch(() => undefined);
+    else if (this.closed || (status !== 'connecting' && status !== 'connect')) {
+      const why = this.closed ? ': the store was closed by quit()' : '';
+      return Promise.reject(new StoreUnavailableError(`Redis is not connected (client status "${status}")${why}`));
     }
     // One wait shared by every call (no listener pile-up when many requests arrive at startup).
     this.readyWait ??= new Promise<void>((resolve, reject) => {

@@ -191,6 +191,17 @@ describe('RedisStore: the store contract on a real redis-server', () => {
     await expect(nowhere.get('x')).rejects.toThrow(/^koa-typed-session: Redis is not connected/);
   });
 
+  it('quit() is idempotent: concurrent and later calls all resolve (app.close() twice, a shared store)', async () => {
+    const owned = new RedisStore({ url: redis.url, prefix });
+    await owned.get('x');
+    const calls = await Promise.allSettled([owned.quit(), owned.quit(), owned.quit()]);
+    expect(calls.map((c) => c.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    await expect(owned.quit()).resolves.toBeUndefined();
+    const after = await owned.get('x').catch((e: unknown) => e);
+    expect(after).toBeInstanceOf(StoreUnavailableError);
+    expect((after as Error).message).toMatch(/: the store was closed by quit\(\)$/);
+  });
+
   it('uses a client it was given and leaves it open on quit()', async () => {
     const shared = new RedisStore({ client: raw, prefix });
     await shared.set('c1', { a: 1 }, 60_000);
