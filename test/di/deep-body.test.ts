@@ -38,7 +38,10 @@ describe('DTO bodies: nesting deeper than the documented limit is a cheap 400', 
         constraints: { maxDepth: `meta nests deeper than ${MAX_DTO_DEPTH} levels (the limit of a request value)` },
       },
     ]);
-    expect((cpu.user + cpu.system) / 1000).toBeLessThan(100);
+    // A guard against work that grows faster than the body (a walk of all 20,000 levels per level
+    // would cost seconds), not a speed target: the process's CPU time also counts GC and whatever
+    // else the jest worker does, which took this from ~10 ms to 110 ms on a loaded CI machine.
+    expect((cpu.user + cpu.system) / 1000).toBeLessThan(1000);
     expect(errors).toEqual([]);
   });
 
