@@ -83,8 +83,6 @@ export class RedisStore extends EventEmitter implements SessionStore {
   private readyWait: Promise<void> | undefined;
   /** The first quit() call's promise (quit() is idempotent). */
   private quitting: Promise<void> | undefined;
-  /** quit() was called on a client this store owns: every later call fails at once. */
-  private closed = false;
   /** The Lua commands, bound to the client once (not a bind per call). */
   private readonly scripts = {} as Record<keyof typeof SCRIPTS, Script>;
 
@@ -309,7 +307,6 @@ export class RedisStore extends EventEmitter implements SessionStore {
    * Idempotent: every call (concurrent or later) returns the first call's promise.
    */
   quit(): Promise<void> {
-    if (this.ownsClient) this.closed = true;
     this.quitting ??= this.close();
     return this.quitting;
   }
@@ -326,6 +323,11 @@ export class RedisStore extends EventEmitter implements SessionStore {
     // ioredis's quit() leaves a Sentinel client's failoverDetector subscriptions open (only
     // disconnect() closes them), which would keep the process alive.
     if ((this.client as { isCluster?: unknown }).isCluster !== true) (this.client as Redis).disconnect();
+  }
+
+  /** quit() was called on a client this store owns: every later call fails at once. */
+  private get closed(): boolean {
+    return this.quitting !== undefined && this.ownsClient;
   }
 
   private get isCluster(): boolean {
@@ -390,12 +392,13 @@ export class RedisStore extends EventEmitter implements SessionStore {
   private ready(): Promise<void> | undefined {
     const client = this.client;
     const status = client.status;
-    if (status === 'ready' && !this.closed) return undefined;
-    if (status === 'wait' && !this.closed) client.connect().catch(() => undefined);
-    else if (this.closed || (status !== 'connecting' && status !== 'connect')) {
-      const why = this.closed ? ': the store was closed by quit()' : '';
+    const closed = this.closed;
+    if (status === 'ready' && !closed) return undefined;
+    if (closed || (status !== 'wait' && status !== 'connecting' && status !== 'connect')) {
+      const why = closed ? ': the store was closed by quit()' : '';
       return Promise.reject(new StoreUnavailableError(`Redis is not connected (client status "${status}")${why}`));
     }
+    if (status === 'wait') client.connect().catch(() => undefined);
     // One wait shared by every call (no listener pile-up when many requests arrive at startup).
     this.readyWait ??= new Promise<void>((resolve, reject) => {
       const done = (err?: Error): void => {

@@ -6,8 +6,8 @@
  */
 import { Cluster } from 'ioredis';
 import { RedisStore } from 'koa-typed-session/redis';
-import { uniquePrefix } from '../helpers/redis';
-import { startCluster, Topology, until, type ClusterTopology, type Node } from '../helpers/redis-topology';
+import { uniquePrefix, until } from '../helpers/redis';
+import { startCluster, Topology, type ClusterTopology, type Node } from '../helpers/redis-topology';
 import { chaosApp, expectNothingLost, recovered, startLoad } from './load';
 
 jest.setTimeout(60_000);

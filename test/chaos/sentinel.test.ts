@@ -5,8 +5,8 @@
  */
 import Redis from 'ioredis';
 import { RedisStore } from 'koa-typed-session/redis';
-import { uniquePrefix } from '../helpers/redis';
-import { startSentinel, Topology, until, type SentinelTopology } from '../helpers/redis-topology';
+import { uniquePrefix, until } from '../helpers/redis';
+import { startSentinel, Topology, type SentinelTopology } from '../helpers/redis-topology';
 import { chaosApp, expectNothingLost, recovered, startLoad } from './load';
 
 jest.setTimeout(60_000);

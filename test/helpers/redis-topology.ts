@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { freePort, pingRedis, redisServerBinary, startRedisServer, type SpawnedRedis } from './redis';
+import { freePort, pingRedis, redisServerBinary, startRedisServer, until, type SpawnedRedis } from './redis';
 
 /** One redis-server (data node or sentinel) of a topology, restartable on its port and directory. */
 export interface Node {
@@ -90,19 +90,6 @@ const DATA_ARGS = (port: number, dir: string): string[] => [
   '--loglevel',
   'warning',
 ];
-
-/** Polls `check` every 50 ms until it is true; throws after `ms`. */
-export async function until(what: string, check: () => Promise<boolean> | boolean, ms = 15_000): Promise<void> {
-  for (const deadline = Date.now() + ms; ;) {
-    try {
-      if (await check()) return;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /**
  * One redis-server in cluster mode owning all 16384 slots, once it reports `cluster_state:ok`, with

@@ -145,6 +145,19 @@ export function uniquePrefix(name: string): string {
   return `kts-test:${name}:${process.pid}:${randomBytes(4).toString('hex')}:`;
 }
 
+/** Polls `check` every 50 ms until it is true; throws after `ms`. */
+export async function until(what: string, check: () => Promise<boolean> | boolean, ms = 15_000): Promise<void> {
+  for (const deadline = Date.now() + ms; ;) {
+    try {
+      if (await check()) return;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /**
  * Every command the server at `url` receives from now on, as the text of MONITOR's lines, read
  * on a plain socket. ioredis's own monitor() is not used: it sets its "monitoring" status a
@@ -178,14 +191,12 @@ export async function monitorRedis(url: string): Promise<{ seen(): string[]; sto
       const probe = createConnection({ host: hostname, port: Number(port) });
       probe.on('error', () => undefined);
       probe.write(`ECHO ${marker}\r\nQUIT\r\n`);
-      const until = Date.now() + 2000;
-      while (!seen().some((line) => line.includes(marker)) && Date.now() < until) {
-        await new Promise((r) => setTimeout(r, 5));
+      try {
+        await until('MONITOR shows the marker command', () => text.includes(marker), 2000);
+      } finally {
+        probe.destroy();
+        socket.destroy();
       }
-      probe.destroy();
-      socket.destroy();
-      if (!seen().some((line) => line.includes(marker)))
-        throw new Error('MONITOR did not see the marker command within 2 s');
     },
   };
 }

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { session, SessionStoreError, StoreUnavailableError, type KoaSessionOptions } from 'koa-typed-session';
 import { RedisStore } from 'koa-typed-session/redis';
 import { cookieHeader, setCookies } from '../helpers/app';
-import { pingRedis, startRedisServer, uniquePrefix, type SpawnedRedis } from '../helpers/redis';
+import { pingRedis, startRedisServer, uniquePrefix, until, type SpawnedRedis } from '../helpers/redis';
 
 const STORE_TIMEOUT = 500;
 
@@ -125,9 +125,7 @@ describe('store outage policy (a redis-server of our own, crashed, frozen and re
     const cookie = cookieHeader(await request(custom.callback()).get('/write?v=x').expect(200));
     await server.kill();
     // Until the client has seen the connection close, a call fails with ioredis's own error instead.
-    for (const deadline = Date.now() + 5_000; store.status === 'ready' && Date.now() < deadline;) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await until('the client sees the connection close', () => store.status !== 'ready', 5_000);
     const direct = await store.get('any').catch((e: unknown) => e);
     expect(direct).toBeInstanceOf(StoreUnavailableError);
     const res = await request(custom.callback()).get('/read').set('Cookie', cookie).expect(500);
